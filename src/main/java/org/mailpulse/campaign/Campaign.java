@@ -1,0 +1,71 @@
+package org.mailpulse.campaign;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.PrePersist;
+import jakarta.persistence.PreUpdate;
+import jakarta.persistence.Table;
+import org.mailpulse.common.LowercaseEnumConverter;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+@Entity
+@Table(name = "campaigns")
+public class Campaign extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "campaign_id")
+    public UUID id;
+
+    @Column(name = "campaign_name")
+    public String name;
+
+    @Column(name = "week_of_month")
+    public Integer weekOfMonth;
+
+    /** Set on campaigns made by the weekly job: the day it made them. */
+    @Column(name = "generated_date")
+    public LocalDate generatedDate;
+
+    @Column(name = "template_id")
+    public UUID templateId;
+
+    @Convert(converter = StatusConverter.class)
+    public CampaignStatus status = CampaignStatus.DRAFT;
+
+    @Column(name = "scheduled_at")
+    public Instant scheduledAt;
+
+    @Column(name = "paused_reason")
+    public String pausedReason;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @PrePersist
+    void onCreate() {
+        if (id == null) {
+            id = UUID.randomUUID();
+        }
+        createdAt = updatedAt = Instant.now();
+    }
+
+    @PreUpdate
+    void onUpdate() {
+        updatedAt = Instant.now();
+    }
+
+    public static class StatusConverter extends LowercaseEnumConverter<CampaignStatus> {
+        public StatusConverter() {
+            super(CampaignStatus.class);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.mailpulse.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every setting of MailPulse itself; Quarkus keys (datasources, AWS clients) live beside it in application.properties. */
+@ConfigMapping(prefix = "mailpulse")
+public interface MailPulseConfig {
+
+    Ingest ingest();
+
+    Suppression suppression();
+
+    Archive archive();
+
+    interface Ingest {
+        /** Turns the SQS pollers off, e.g. for a replica that only serves the API. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** URL of the SQS queue that the SNS topic of SES events delivers to. */
+        Optional<String> queueUrl();
+
+        /** Concurrent long-pollers per replica; each holds at most one batch in flight. */
+        @WithDefault("4")
+        int pollers();
+
+        /** Messages per receive, 1 to 10. */
+        @WithDefault("10")
+        int maxMessages();
+
+        @WithDefault("20")
+        int waitTimeSeconds();
+
+        /** How long a received message stays invisible to other consumers while this one applies it. */
+        @WithDefault("60")
+        int visibilityTimeoutSeconds();
+
+        /** First pause after a store or the queue fails; doubles up to max-backoff. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /** Larger bodies are kept truncated in the quarantine. */
+        @WithDefault("262144")
+        int quarantineBodyLimit();
+
+        /** How long a processed input's key is remembered for deduplication; longer than SQS can redeliver. */
+        @WithDefault("30d")
+        Duration dedupeRetention();
+    }
+
+    interface Suppression {
+        /** Transient bounces within soft-bounce-window, with no delivery between, that suppress an address. */
+        @WithDefault("3")
+        int softBounceThreshold();
+
+        @WithDefault("30d")
+        Duration softBounceWindow();
+    }
+
+    interface Archive {
+        /** Raw events in MongoDB expire after this (TTL index on receivedAt). */
+        @WithDefault("90d")
+        Duration retention();
+    }
+}

@@ -1,0 +1,19 @@
+package org.mailpulse.customer.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.customer.Customer;
+
+import java.util.Locale;
+import java.util.UUID;
+
+@ApplicationScoped
+@WithSession
+public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID> {
+
+    public Uni<Customer> findByEmail(String email) {
+        return find("email", email.toLowerCase(Locale.ROOT)).firstResult();
+    }
+}

@@ -1,0 +1,11 @@
+package org.mailpulse.report.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.report.DailyCampaignReport;
+
+@ApplicationScoped
+@WithSession
+public class DailyCampaignReportRepository implements PanacheRepositoryBase<DailyCampaignReport, DailyCampaignReport.Key> {
+}

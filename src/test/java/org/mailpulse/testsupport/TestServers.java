@@ -1,0 +1,62 @@
+package org.mailpulse.testsupport;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import org.mailpulse.embedded.EmbeddedPostgresServer;
+import org.mailpulse.embedded.EmbeddedSqsServer;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * The one set of real servers every {@code @QuarkusTest} shares (declared once here, so the application starts
+ * once per test run), and handles for tests to reach them. Handles go through system properties because the
+ * resources and the tests live in different class loaders.
+ */
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SqsResource.class)
+@QuarkusTestResource(MongoResource.class)
+@QuarkusTestResource(SesResource.class)
+public final class TestServers {
+
+    static final String PG_DATA_DIR = "mailpulse.test.pg.data-dir";
+    static final String PG_JDBC_URL = "mailpulse.test.pg.jdbc-url";
+    static final String SQS_PORT = "mailpulse.test.sqs.port";
+    static final String SQS_QUEUE_URL = "mailpulse.test.sqs.queue-url";
+    static final String SQS_DLQ_URL = "mailpulse.test.sqs.dlq-url";
+    static final String SES_ENDPOINT = "mailpulse.test.ses.endpoint";
+
+    private TestServers() {
+    }
+
+    /** A plain JDBC connection for assertions and fixtures, outside the application. */
+    public static Connection jdbc() throws SQLException {
+        return DriverManager.getConnection(System.getProperty(PG_JDBC_URL), EmbeddedPostgresServer.username(), "");
+    }
+
+    public static void stopPostgres() {
+        EmbeddedPostgresServer.stop(Path.of(System.getProperty(PG_DATA_DIR)));
+    }
+
+    public static void startPostgres() {
+        EmbeddedPostgresServer.restart(Path.of(System.getProperty(PG_DATA_DIR)));
+    }
+
+    public static SqsClient sqs() {
+        return EmbeddedSqsServer.client(Integer.parseInt(System.getProperty(SQS_PORT)));
+    }
+
+    public static String queueUrl() {
+        return System.getProperty(SQS_QUEUE_URL);
+    }
+
+    public static String deadLetterQueueUrl() {
+        return System.getProperty(SQS_DLQ_URL);
+    }
+
+    public static String sesEndpoint() {
+        return System.getProperty(SES_ENDPOINT);
+    }
+}
