@@ -20,7 +20,7 @@ class SchemaConstraintsTest {
     @Test
     void migrationsAreAppliedAndRerunnable() throws SQLException {
         Flyway flyway = Flyway.configure()
-                .dataSource(System.getProperty("mailpulse.test.pg.jdbc-url"), "postgres", "")
+                .dataSource(System.getProperty("mptest.pg.jdbc-url"), "postgres", "")
                 .load();
         assertThat(flyway.info().pending()).isEmpty();
         assertThat(flyway.migrate().migrationsExecuted).isZero();

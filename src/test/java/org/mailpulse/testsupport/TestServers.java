@@ -21,12 +21,12 @@ import java.sql.SQLException;
 @QuarkusTestResource(SesResource.class)
 public final class TestServers {
 
-    static final String PG_DATA_DIR = "mailpulse.test.pg.data-dir";
-    static final String PG_JDBC_URL = "mailpulse.test.pg.jdbc-url";
-    static final String SQS_PORT = "mailpulse.test.sqs.port";
-    static final String SQS_QUEUE_URL = "mailpulse.test.sqs.queue-url";
-    static final String SQS_DLQ_URL = "mailpulse.test.sqs.dlq-url";
-    static final String SES_ENDPOINT = "mailpulse.test.ses.endpoint";
+    static final String PG_DATA_DIR = "mptest.pg.data-dir";
+    static final String PG_JDBC_URL = "mptest.pg.jdbc-url";
+    static final String SQS_PORT = "mptest.sqs.port";
+    static final String SQS_QUEUE_URL = "mptest.sqs.queue-url";
+    static final String SQS_DLQ_URL = "mptest.sqs.dlq-url";
+    static final String SES_ENDPOINT = "mptest.ses.endpoint";
 
     private TestServers() {
     }

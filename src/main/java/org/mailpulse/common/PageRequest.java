@@ -1,0 +1,26 @@
+package org.mailpulse.common;
+
+import io.quarkus.panache.common.Page;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
+
+/** {@code page} from 0 and {@code size} up to 500 (default 50), as query parameters of every list. */
+public class PageRequest {
+
+    @QueryParam("page")
+    @DefaultValue("0")
+    @Min(0)
+    public int page;
+
+    @QueryParam("size")
+    @DefaultValue("50")
+    @Min(1)
+    @Max(500)
+    public int size;
+
+    public Page toPage() {
+        return Page.of(page, size);
+    }
+}

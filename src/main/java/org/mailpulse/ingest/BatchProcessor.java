@@ -1,0 +1,186 @@
+package org.mailpulse.ingest;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.ingest.archive.ArchivedSesEvent;
+import org.mailpulse.ingest.archive.SesEventArchive;
+import org.mailpulse.ingest.quarantine.QuarantineWriter;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * One received SQS batch, start to finish: parse every body, archive the events raw in MongoDB (idempotent
+ * upserts), then apply them and quarantine the unprocessable ones in one PostgreSQL transaction. Only when that
+ * committed are the messages handed back for deletion. A failure of a store propagates (nothing is deleted);
+ * an event that PostgreSQL rejects as bad data is isolated and quarantined so it cannot block its batch.
+ */
+@ApplicationScoped
+public class BatchProcessor {
+
+    private final SesRecordParser parser;
+    private final SesEventArchive archive;
+    private final EventApplier applier;
+    private final QuarantineWriter quarantine;
+    private final Pool pool;
+    private final IngestMetrics metrics;
+
+    public BatchProcessor(SesRecordParser parser, SesEventArchive archive, EventApplier applier, QuarantineWriter quarantine,
+                          Pool pool, IngestMetrics metrics) {
+        this.parser = parser;
+        this.archive = archive;
+        this.applier = applier;
+        this.quarantine = quarantine;
+        this.pool = pool;
+        this.metrics = metrics;
+    }
+
+    /** Returns the messages whose effects are committed, i.e. all of them, or fails and commits nothing of its own. */
+    public Uni<List<Message>> process(List<Message> messages, Executor context) {
+        Instant started = Instant.now();
+        Classified batch = classify(messages);
+        return archive.archive(batch.archived()).emitOn(context)
+                .chain(() -> pool.withTransaction(connection -> quarantine.insert(connection, batch.quarantined)
+                                .chain(() -> applier.apply(connection, batch.eventsOnly())))
+                        .onFailure(BatchProcessor::isDataError).recoverWithUni(failure -> {
+                            Log.warnf("Batch of %d rejected by PostgreSQL (%s); applying its events one by one", messages.size(), failure.getMessage());
+                            return applyOneByOne(batch, context);
+                        }))
+                .map(result -> {
+                    record(batch, result, started);
+                    return messages;
+                });
+    }
+
+    private Uni<ApplyResult> applyOneByOne(Classified batch, Executor context) {
+        return pool.withTransaction(connection -> quarantine.insert(connection, batch.quarantined)).emitOn(context)
+                .chain(() -> Multi.createFrom().iterable(batch.events)
+                        .onItem().transformToUniAndConcatenate(received -> pool.withTransaction(connection -> applier.apply(connection, List.of(received.event)))
+                                .onFailure(BatchProcessor::isDataError).recoverWithUni(failure -> {
+                                    QuarantineWriter.Entry entry = new QuarantineWriter.Entry(received.message.messageId(),
+                                            "could not be applied: " + failure.getMessage(), received.message.body());
+                                    batch.lateQuarantined.add(entry);
+                                    return pool.withTransaction(connection -> quarantine.insert(connection, List.of(entry)))
+                                            .replaceWith(ApplyResult.EMPTY);
+                                })
+                                .emitOn(context))
+                        .collect().asList())
+                .map(results -> {
+                    List<SesEvent> applied = new ArrayList<>();
+                    List<StatusChange> changes = new ArrayList<>();
+                    int duplicates = 0;
+                    int suppressions = 0;
+                    for (ApplyResult r : results) {
+                        applied.addAll(r.applied());
+                        changes.addAll(r.statusChanges());
+                        duplicates += r.duplicates();
+                        suppressions += r.suppressions();
+                    }
+                    return new ApplyResult(applied, duplicates, changes, suppressions);
+                });
+    }
+
+    private Classified classify(List<Message> messages) {
+        Classified batch = new Classified();
+        Set<String> keys = new HashSet<>();
+        for (Message message : messages) {
+            ParsedInput parsed = parser.parse(message.body());
+            if (parsed instanceof ParsedInput.Event e) {
+                if (keys.add(e.event().dedupeKey())) {
+                    batch.events.add(new Received(message, e.event()));
+                } else {
+                    batch.duplicatesInBatch++;
+                }
+            } else if (parsed instanceof ParsedInput.Ignored i) {
+                batch.ignored++;
+                Log.infof("Skipped SQS message %s: %s", message.messageId(), i.what());
+            } else if (parsed instanceof ParsedInput.Invalid invalid) {
+                batch.quarantined.add(new QuarantineWriter.Entry(message.messageId(), invalid.reason(), message.body()));
+            }
+        }
+        return batch;
+    }
+
+    private void record(Classified batch, ApplyResult result, Instant started) {
+        Instant now = Instant.now();
+        metrics.batchApplied(Duration.between(started, now));
+        result.applied().forEach(metrics::applied);
+        result.statusChanges().forEach(metrics::statusChange);
+        metrics.duplicates(result.duplicates() + batch.duplicatesInBatch);
+        int quarantinedCount = batch.quarantined.size() + batch.lateQuarantined.size();
+        for (int i = 0; i < quarantinedCount; i++) {
+            metrics.quarantined();
+        }
+        for (int i = 0; i < batch.ignored; i++) {
+            metrics.ignored();
+        }
+        for (Received received : batch.events) {
+            String sent = received.message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+            if (sent != null) {
+                metrics.lag(Duration.between(Instant.ofEpochMilli(Long.parseLong(sent)), now));
+            }
+        }
+        if (quarantinedCount > 0) {
+            Log.infof("Batch: %d applied, %d duplicate, %d quarantined, %d skipped, %d status changes, %d suppressions",
+                    result.applied().size(), result.duplicates() + batch.duplicatesInBatch, quarantinedCount, batch.ignored,
+                    result.statusChanges().size(), result.suppressions());
+        } else {
+            Log.debugf("Batch: %d applied, %d duplicate, %d skipped, %d status changes, %d suppressions",
+                    result.applied().size(), result.duplicates() + batch.duplicatesInBatch, batch.ignored,
+                    result.statusChanges().size(), result.suppressions());
+        }
+    }
+
+    /** PostgreSQL refused the data itself (bad value, constraint, size), as opposed to being unreachable or busy. */
+    static boolean isDataError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && pg.getSqlState() != null) {
+                String state = pg.getSqlState();
+                return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+            }
+        }
+        return false;
+    }
+
+    private record Received(Message message, SesEvent event) {
+    }
+
+    private static final class Classified {
+        final List<Received> events = new ArrayList<>();
+        final List<QuarantineWriter.Entry> quarantined = new ArrayList<>();
+        final List<QuarantineWriter.Entry> lateQuarantined = new ArrayList<>();
+        int ignored;
+        int duplicatesInBatch;
+
+        List<SesEvent> eventsOnly() {
+            return events.stream().map(Received::event).toList();
+        }
+
+        List<ArchivedSesEvent> archived() {
+            Instant now = Instant.now();
+            return events.stream().map(r -> {
+                ArchivedSesEvent doc = new ArchivedSesEvent();
+                SesEvent e = r.event();
+                doc.id = e.dedupeKey();
+                doc.messageId = e.dedupeKey();
+                doc.type = e.envelope() != null ? e.envelope().type() : "Raw";
+                doc.subject = e.envelope() != null ? e.envelope().subject() : null;
+                doc.timestamp = e.envelope() != null && e.envelope().timestamp() != null ? e.envelope().timestamp() : e.eventTime().toString();
+                doc.message = e.record();
+                doc.receivedAt = now;
+                return doc;
+            }).toList();
+        }
+    }
+}

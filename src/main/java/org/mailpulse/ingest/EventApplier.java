@@ -1,0 +1,265 @@
+package org.mailpulse.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.message.MessageStatus;
+import org.mailpulse.message.repository.MessageEventWriter;
+import org.mailpulse.message.repository.RecipientStatusWriter;
+import org.mailpulse.message.repository.RecipientStatusWriter.FirstTime;
+import org.mailpulse.report.repository.MessageReportWriter;
+import org.mailpulse.suppression.SuppressionReason;
+import org.mailpulse.suppression.SuppressionSource;
+import org.mailpulse.suppression.repository.SuppressionWriter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies a batch of SES events inside one PostgreSQL transaction: claims their keys (so a redelivered input
+ * changes nothing), then writes the history, the per-message report, the message status and the suppressions,
+ * each as one set-based statement, always in the same table order.
+ */
+@ApplicationScoped
+public class EventApplier {
+
+    private static final String CLAIM_KEYS = """
+            INSERT INTO ingest_dedupe (notification_id) SELECT unnest($1::text[])
+            ON CONFLICT DO NOTHING RETURNING notification_id
+            """;
+
+    private static final String CUSTOMERS_BY_EMAIL = "SELECT customer_id, email FROM customers WHERE email = ANY($1::text[])";
+
+    private final MessageEventWriter history;
+    private final MessageReportWriter reports;
+    private final RecipientStatusWriter statuses;
+    private final SuppressionWriter suppressions;
+    private final MailPulseConfig config;
+    private final ObjectMapper json;
+
+    public EventApplier(MessageEventWriter history, MessageReportWriter reports, RecipientStatusWriter statuses,
+                        SuppressionWriter suppressions, MailPulseConfig config, ObjectMapper json) {
+        this.history = history;
+        this.reports = reports;
+        this.statuses = statuses;
+        this.suppressions = suppressions;
+        this.config = config;
+        this.json = json;
+    }
+
+    /** Events must have distinct dedupe keys; the caller runs this inside a transaction. */
+    public Uni<ApplyResult> apply(SqlConnection connection, List<SesEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(ApplyResult.EMPTY);
+        }
+        return connection.preparedQuery(CLAIM_KEYS).execute(Tuple.of(events.stream().map(SesEvent::dedupeKey).toArray(String[]::new)))
+                .chain(rows -> {
+                    Set<String> fresh = new HashSet<>();
+                    rows.forEach(row -> fresh.add(row.getString(0)));
+                    List<SesEvent> toApply = events.stream().filter(e -> fresh.contains(e.dedupeKey())).toList();
+                    int duplicates = events.size() - toApply.size();
+                    if (toApply.isEmpty()) {
+                        return Uni.createFrom().item(new ApplyResult(List.of(), duplicates, List.of(), 0));
+                    }
+                    return applyFresh(connection, toApply, duplicates);
+                });
+    }
+
+    private Uni<ApplyResult> applyFresh(SqlConnection connection, List<SesEvent> events, int duplicates) {
+        List<String> messageIds = events.stream().map(SesEvent::sesMessageId).distinct().sorted().toList();
+        return statuses.lock(connection, messageIds)
+                .chain(ours -> customersFor(connection, events, ours).chain(customers -> {
+                    Batch batch = fold(events, ours, customers);
+                    return history.insert(connection, batch.history)
+                            .chain(() -> reports.write(connection, new ArrayList<>(batch.summaries.values()), batch.details))
+                            .chain(() -> statuses.apply(connection, ours, new ArrayList<>(batch.updates.values())))
+                            .chain(moves -> applySuppressions(connection, batch)
+                                    .map(suppressed -> new ApplyResult(events, duplicates, toChanges(moves), suppressed)));
+                }));
+    }
+
+    private Uni<Integer> applySuppressions(SqlConnection connection, Batch batch) {
+        return suppressions.recordDeliveries(connection, new ArrayList<>(batch.deliveries.values()))
+                .chain(() -> suppressions.recordSoftBounces(connection, batch.softBounces, new ArrayList<>(batch.latestSoftBounce.values()),
+                        config.suppression().softBounceWindow(), config.suppression().softBounceThreshold()))
+                .chain(overLimit -> {
+                    for (String email : overLimit) {
+                        batch.suppress(new SuppressionWriter.Entry(email, SuppressionReason.BOUNCE_SOFT, SuppressionSource.SES,
+                                config.suppression().softBounceThreshold() + " transient bounces within "
+                                        + config.suppression().softBounceWindow().toDays() + " days"));
+                    }
+                    return suppressions.suppress(connection, new ArrayList<>(batch.suppressions.values()));
+                });
+    }
+
+    /**
+     * Customers found by recipient address, for events of messages MailPulse did not send and that carry no
+     * user_id header (seed 001's fallback).
+     */
+    private Uni<Map<String, UUID>> customersFor(SqlConnection connection, List<SesEvent> events,
+                                                Map<String, RecipientStatusWriter.Current> ours) {
+        String[] emails = events.stream()
+                .filter(e -> !ours.containsKey(e.sesMessageId()) && e.header("user_id") == null && !e.recipients().isEmpty())
+                .map(e -> e.recipients().get(0)).distinct().toArray(String[]::new);
+        if (emails.length == 0) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return connection.preparedQuery(CUSTOMERS_BY_EMAIL).execute(Tuple.of(emails)).map(rows -> {
+            Map<String, UUID> customers = new HashMap<>();
+            for (Row row : rows) {
+                customers.put(row.getString("email"), row.getUUID("customer_id"));
+            }
+            return customers;
+        });
+    }
+
+    private Batch fold(List<SesEvent> events, Map<String, RecipientStatusWriter.Current> ours, Map<String, UUID> customers) {
+        Batch batch = new Batch();
+        for (SesEvent event : events) {
+            RecipientStatusWriter.Current message = ours.get(event.sesMessageId());
+            UUID campaignId = message != null ? message.campaignId() : uuidOrNull(event.tag(SesEvent.TAG_CAMPAIGN));
+            String firstRecipient = event.recipients().isEmpty() ? null : event.recipients().get(0);
+            UUID customerId = message != null ? message.customerId()
+                    : firstNonNull(uuidOrNull(event.tag(SesEvent.TAG_CUSTOMER)), customers.get(firstRecipient));
+            String userId = firstNonNull(event.header("user_id"), customerId == null ? null : customerId.toString());
+            MessageStatus implied = event.impliedStatus();
+            String detailJson = toJson(event.detail());
+
+            batch.history.add(new MessageEventWriter.Row(UUID.randomUUID(), event.dedupeKey(), event.type().code(), firstRecipient,
+                    campaignId, customerId, event.sesMessageId(), implied == null ? null : implied.name(), event.eventTime(), detailJson));
+
+            MessageReportWriter.Summary summary = batch.summaries.computeIfAbsent(event.sesMessageId(), MessageReportWriter.Summary::new);
+            summary.describe(reportType(event.header("report_type")), userId, customerId, campaignId, firstRecipient,
+                    event.source(), event.subject(), event.mailTimestamp());
+            summary.eventAt(event.type().wireName(), event.eventTime());
+            batch.details.add(new MessageReportWriter.Detail(event.dedupeKey(), event.sesMessageId(), event.type().wireName(),
+                    event.eventTime(), event.source(), String.join(",", event.recipients()), event.subject(), detailJson));
+
+            if (message != null) {
+                foldStatus(batch.updates.computeIfAbsent(event.sesMessageId(), RecipientStatusWriter.Update::new), event, implied);
+            }
+            foldSuppression(batch, event);
+        }
+        return batch;
+    }
+
+    private static void foldStatus(RecipientStatusWriter.Update update, SesEvent event, MessageStatus implied) {
+        update.raise(implied, event.statusReason(), event.eventTime());
+        FirstTime column = switch (event.type()) {
+            case SEND -> FirstTime.SENT;
+            case DELIVERY -> FirstTime.DELIVERED;
+            case OPEN -> FirstTime.OPENED;
+            case CLICK -> FirstTime.CLICKED;
+            case BOUNCE -> FirstTime.BOUNCED;
+            case COMPLAINT -> event.isNotSpamFeedback() ? null : FirstTime.COMPLAINED;
+            case REJECT -> FirstTime.REJECTED;
+            case RENDERING_FAILURE -> FirstTime.FAILED;
+            case DELIVERY_DELAY -> FirstTime.DELIVERY_DELAYED;
+            case SUBSCRIPTION -> event.isUnsubscribeAll() ? FirstTime.UNSUBSCRIBED : null;
+        };
+        if (column != null) {
+            update.firstTime(column, event.eventTime());
+        }
+        if (event.type() == SesEventType.OPEN) {
+            update.countOpen();
+        } else if (event.type() == SesEventType.CLICK) {
+            update.countClick();
+        } else if (event.type() == SesEventType.BOUNCE) {
+            update.bounce(event.bounceType());
+        }
+    }
+
+    private static void foldSuppression(Batch batch, SesEvent event) {
+        if (event.isPermanentBounce()) {
+            event.recipients().forEach(email -> batch.suppress(
+                    new SuppressionWriter.Entry(email, SuppressionReason.BOUNCE_HARD, SuppressionSource.SES, event.statusReason())));
+        } else if (event.isTransientBounce()) {
+            event.recipients().forEach(email -> {
+                SuppressionWriter.SoftBounce bounce = new SuppressionWriter.SoftBounce(email, event.eventTime(), event.dedupeKey());
+                batch.softBounces.add(bounce);
+                batch.latestSoftBounce.merge(email, bounce, (a, b) -> a.at().isAfter(b.at()) ? a : b);
+            });
+        } else if (event.type() == SesEventType.COMPLAINT && !event.isNotSpamFeedback()) {
+            event.recipients().forEach(email -> batch.suppress(
+                    new SuppressionWriter.Entry(email, SuppressionReason.COMPLAINT, SuppressionSource.SES, event.statusReason())));
+        } else if (event.isUnsubscribeAll()) {
+            event.recipients().forEach(email -> batch.suppress(
+                    new SuppressionWriter.Entry(email, SuppressionReason.UNSUBSCRIBE, SuppressionSource.SES, event.statusReason())));
+        } else if (event.type() == SesEventType.DELIVERY) {
+            event.recipients().forEach(email -> batch.deliveries.merge(email, new SuppressionWriter.Delivery(email, event.eventTime()),
+                    (a, b) -> a.at().isAfter(b.at()) ? a : b));
+        }
+    }
+
+    private static List<StatusChange> toChanges(List<RecipientStatusWriter.StatusMove> moves) {
+        return moves.stream().map(m -> new StatusChange(m.before().campaignId(), m.before().customerId(), m.before().sesMessageId(),
+                m.before().status(), m.to(), m.at())).toList();
+    }
+
+    /** The JSON stored in jsonb columns; PostgreSQL's jsonb cannot hold U+0000, which SES never sends but an attacker might. */
+    private String toJson(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        try {
+            String text = json.writeValueAsString(node);
+            return text.indexOf("\\u0000") < 0 ? text : text.replace("\\u0000", "\\ufffd");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int reportType(String header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(header.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static UUID uuidOrNull(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static <T> T firstNonNull(T a, T b) {
+        return a != null ? a : b;
+    }
+
+    /** Everything one batch writes, folded per message and per address so each statement touches a row once. */
+    private static final class Batch {
+        final List<MessageEventWriter.Row> history = new ArrayList<>();
+        final Map<String, MessageReportWriter.Summary> summaries = new LinkedHashMap<>();
+        final List<MessageReportWriter.Detail> details = new ArrayList<>();
+        final Map<String, RecipientStatusWriter.Update> updates = new LinkedHashMap<>();
+        final Map<String, SuppressionWriter.Entry> suppressions = new LinkedHashMap<>();
+        final List<SuppressionWriter.SoftBounce> softBounces = new ArrayList<>();
+        final Map<String, SuppressionWriter.SoftBounce> latestSoftBounce = new LinkedHashMap<>();
+        final Map<String, SuppressionWriter.Delivery> deliveries = new LinkedHashMap<>();
+
+        void suppress(SuppressionWriter.Entry entry) {
+            suppressions.merge(entry.email(), entry, (a, b) -> b.reason().strength() > a.reason().strength() ? b : a);
+        }
+    }
+}

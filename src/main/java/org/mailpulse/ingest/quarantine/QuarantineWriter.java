@@ -1,0 +1,47 @@
+package org.mailpulse.ingest.quarantine;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Sql;
+import org.mailpulse.config.MailPulseConfig;
+
+import java.util.List;
+
+/** Keeps unprocessable SQS messages; idempotent on the SQS message id, so a redelivery is not quarantined twice. */
+@ApplicationScoped
+public class QuarantineWriter {
+
+    public record Entry(String sqsMessageId, String reason, String body) {
+    }
+
+    private static final String INSERT = """
+            INSERT INTO ingest_quarantine (sqs_message_id, reason, body, body_truncated)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
+            ON CONFLICT (sqs_message_id) DO NOTHING
+            """;
+
+    private final int bodyLimit;
+
+    public QuarantineWriter(MailPulseConfig config) {
+        this.bodyLimit = config.ingest().quarantineBodyLimit();
+    }
+
+    public Uni<Void> insert(SqlConnection connection, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery(INSERT).execute(Tuple.of(
+                Sql.texts(entries, Entry::sqsMessageId),
+                Sql.texts(entries, Entry::reason),
+                entries.stream().map(e -> truncate(e.body())).toArray(String[]::new),
+                entries.stream().map(e -> e.body().length() > bodyLimit).toArray(Boolean[]::new))).replaceWithVoid();
+    }
+
+    private String truncate(String body) {
+        // PostgreSQL text cannot hold U+0000; SQS does not deliver it, but the quarantine must never fail on a body.
+        String safe = body.indexOf('\0') < 0 ? body : body.replace('\0', '\uFFFD');
+        return safe.length() <= bodyLimit ? safe : safe.substring(0, bodyLimit);
+    }
+}

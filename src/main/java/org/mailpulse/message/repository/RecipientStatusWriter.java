@@ -1,0 +1,156 @@
+package org.mailpulse.message.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Sql;
+import org.mailpulse.message.MessageStatus;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Applies events to the messages MailPulse sent, in one statement per batch. The status only moves to a higher
+ * {@link MessageStatus#rank()}; first times only move earlier; counts only grow by the events given, which the
+ * caller has already deduplicated.
+ */
+@ApplicationScoped
+public class RecipientStatusWriter {
+
+    /** The current state of one of our messages, locked for the transaction. */
+    public record Current(UUID campaignId, UUID customerId, String sesMessageId, MessageStatus status) {
+    }
+
+    /** The time columns an event can set, one per event kind. */
+    public enum FirstTime {
+        SENT, DELIVERED, OPENED, CLICKED, BOUNCED, COMPLAINED, REJECTED, FAILED, DELIVERY_DELAYED, UNSUBSCRIBED
+    }
+
+    /** All events of one message in a batch, folded together. */
+    public static final class Update {
+        final String sesMessageId;
+        MessageStatus status;
+        String reason;
+        String bounceType;
+        final Map<FirstTime, Instant> firstTimes = new EnumMap<>(FirstTime.class);
+        int opens;
+        int clicks;
+        Instant statusTime;
+
+        public Update(String sesMessageId) {
+            this.sesMessageId = sesMessageId;
+        }
+
+        public void raise(MessageStatus candidate, String candidateReason, Instant at) {
+            if (candidate != null && (status == null || candidate.outranks(status))) {
+                status = candidate;
+                reason = candidateReason;
+                statusTime = at;
+            }
+        }
+
+        public void firstTime(FirstTime column, Instant at) {
+            firstTimes.merge(column, at, (a, b) -> a.isBefore(b) ? a : b);
+        }
+
+        public void bounce(String type) {
+            if (!"hard".equals(bounceType)) {
+                bounceType = type;
+            }
+        }
+
+        public void countOpen() {
+            opens++;
+        }
+
+        public void countClick() {
+            clicks++;
+        }
+    }
+
+    private static final String LOCK = """
+            SELECT campaign_id, customer_id, ses_message_id, status FROM campaign_recipients
+            WHERE ses_message_id = ANY($1::text[]) ORDER BY ses_message_id FOR UPDATE
+            """;
+
+    private static final String UPDATE = """
+            UPDATE campaign_recipients r SET
+                status = CASE WHEN v.rank > r.status_rank THEN v.status ELSE r.status END,
+                status_reason = CASE WHEN v.rank > r.status_rank THEN coalesce(v.reason, r.status_reason) ELSE r.status_reason END,
+                status_rank = greatest(r.status_rank, v.rank),
+                bounce_type = CASE WHEN r.bounce_type = 'hard' OR v.bounce_type = 'hard' THEN 'hard'
+                                   ELSE coalesce(v.bounce_type, r.bounce_type) END,
+                sent_at = least(r.sent_at, v.sent_at),
+                delivered_at = least(r.delivered_at, v.delivered_at),
+                opened_at = least(r.opened_at, v.opened_at),
+                clicked_at = least(r.clicked_at, v.clicked_at),
+                bounced_at = least(r.bounced_at, v.bounced_at),
+                complained_at = least(r.complained_at, v.complained_at),
+                rejected_at = least(r.rejected_at, v.rejected_at),
+                failed_at = least(r.failed_at, v.failed_at),
+                delivery_delayed_at = least(r.delivery_delayed_at, v.delivery_delayed_at),
+                unsubscribed_at = least(r.unsubscribed_at, v.unsubscribed_at),
+                open_count = r.open_count + v.opens,
+                click_count = r.click_count + v.clicks,
+                updated_at = now()
+            FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
+                        $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
+                        $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[],
+                        $16::int[], $17::int[])
+                 AS v(ses_message_id, status, rank, reason, bounce_type,
+                      sent_at, delivered_at, opened_at, clicked_at, bounced_at,
+                      complained_at, rejected_at, failed_at, delivery_delayed_at, unsubscribed_at,
+                      opens, clicks)
+            WHERE r.ses_message_id = v.ses_message_id
+            """;
+
+    /** Locks and reads the messages among these SES ids that MailPulse sent, in a stable order. */
+    public Uni<Map<String, Current>> lock(SqlConnection connection, List<String> sesMessageIds) {
+        if (sesMessageIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return connection.preparedQuery(LOCK).execute(Tuple.of(sesMessageIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Current> current = new HashMap<>();
+                    for (Row row : rows) {
+                        current.put(row.getString("ses_message_id"), new Current(row.getUUID("campaign_id"),
+                                row.getUUID("customer_id"), row.getString("ses_message_id"), MessageStatus.valueOf(row.getString("status"))));
+                    }
+                    return current;
+                });
+    }
+
+    /** Writes the folded updates and returns the status changes they made. */
+    public Uni<List<StatusMove>> apply(SqlConnection connection, Map<String, Current> current, List<Update> updates) {
+        List<Update> ours = updates.stream().filter(u -> current.containsKey(u.sesMessageId)).toList();
+        if (ours.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Object> columns = new ArrayList<>(List.of(
+                Sql.texts(ours, u -> u.sesMessageId),
+                Sql.texts(ours, u -> u.status == null ? null : u.status.name()),
+                Sql.ints(ours, u -> u.status == null ? -1 : u.status.rank()),
+                Sql.texts(ours, u -> u.reason),
+                Sql.texts(ours, u -> u.bounceType)));
+        for (FirstTime column : FirstTime.values()) {
+            columns.add(Sql.times(ours, u -> u.firstTimes.get(column)));
+        }
+        columns.add(Sql.ints(ours, u -> u.opens));
+        columns.add(Sql.ints(ours, u -> u.clicks));
+        List<StatusMove> moves = ours.stream()
+                .filter(u -> u.status != null && u.status.outranks(current.get(u.sesMessageId).status()))
+                .map(u -> new StatusMove(current.get(u.sesMessageId), u.status, u.statusTime))
+                .toList();
+        return connection.preparedQuery(UPDATE).execute(Tuple.tuple(columns)).replaceWith(moves);
+    }
+
+    public record StatusMove(Current before, MessageStatus to, Instant at) {
+    }
+}
