@@ -71,6 +71,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return "postgres";
     }
 
+    /** Stops the server, including one that {@link #restart(Path)} started outside the embedded library's control. */
     @Override
     public void close() {
         try {
@@ -78,82 +79,98 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (Files.exists(dataDirectory.resolve("postmaster.pid"))
+                && ProcessHandle.of(postmasterPid(dataDirectory)).map(ProcessHandle::isAlive).orElse(false)) {
+            stop(dataDirectory);
+        }
     }
 
-    /** Fast shutdown of the server running on the data directory: clients see the database go away. */
+    /**
+     * Fast shutdown (SIGINT) of the server running on the data directory: clients see the database go away.
+     * pg_ctl refuses to run as root, which CI is, so the postmaster is signalled and started directly.
+     */
     public static void stop(Path dataDirectory) {
-        pgCtl(dataDirectory, List.of("-m", "fast", "stop"));
+        long pid = postmasterPid(dataDirectory);
+        run(List.of("kill", "-INT", String.valueOf(pid)));
+        ProcessHandle.of(pid).ifPresent(process -> process.onExit().join());
     }
 
-    /** Starts the server again with the options it last ran with (postmaster.opts). */
+    /**
+     * Starts the server again with the options it last ran with (postmaster.opts) and waits for its port. Like
+     * the embedded library, it runs pg_ctl in a new user namespace ({@code unshare -U}) where root is not root,
+     * because PostgreSQL refuses to run as root.
+     */
     public static void restart(Path dataDirectory) {
-        List<String> options = postmasterOptions(dataDirectory);
-        pgCtl(dataDirectory, List.of("-o", String.join(" ", options), "start"));
+        List<String> previous = postmasterCommand(dataDirectory);
+        Path pgCtl = Path.of(previous.get(0)).resolveSibling("pg_ctl");
+        List<String> options = new ArrayList<>();
+        for (int i = 1; i < previous.size(); i++) {
+            if (previous.get(i).equals("-D")) {
+                i++;
+                continue;
+            }
+            options.add("'" + previous.get(i).replace("'", "'\\''") + "'");
+        }
+        int port = Integer.parseInt(previous.get(previous.indexOf("-p") + 1));
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/unshare"))) {
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(pgCtl.toString(), "-D", dataDirectory.toString(), "-o", String.join(" ", options),
+                "-l", dataDirectory.resolve("restart.log").toString(), "-w", "-t", "60", "start"));
+        run(command);
+        FreePort.awaitListening(port, 60_000, "PostgreSQL");
     }
 
     private static void stopOrphan(Path dataDirectory) throws IOException {
-        Path pidFile = dataDirectory.resolve("postmaster.pid");
-        if (!Files.exists(pidFile)) {
+        if (!Files.exists(dataDirectory.resolve("postmaster.pid"))) {
             return;
         }
-        String pid = Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim();
-        ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
-            process.destroy();
+        ProcessHandle.of(postmasterPid(dataDirectory)).ifPresent(process -> {
+            process.destroyForcibly();
             process.onExit().join();
         });
-        Files.deleteIfExists(pidFile);
+        Files.deleteIfExists(dataDirectory.resolve("postmaster.pid"));
     }
 
-    private static List<String> postmasterOptions(Path dataDirectory) {
+    private static long postmasterPid(Path dataDirectory) {
         try {
-            String opts = Files.readString(dataDirectory.resolve("postmaster.opts"), StandardCharsets.UTF_8);
-            List<String> words = new ArrayList<>();
-            Matcher m = QUOTED.matcher(opts);
-            while (m.find()) {
-                words.add(m.group(1));
-            }
-            List<String> options = new ArrayList<>();
-            for (int i = 1; i < words.size(); i++) { // words[0] is the postgres binary
-                if (words.get(i).equals("-D")) {
-                    i++;
-                    continue;
-                }
-                options.add("'" + words.get(i).replace("'", "'\\''") + "'");
-            }
-            return options;
+            return Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid"), StandardCharsets.UTF_8).get(0).trim());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void pgCtl(Path dataDirectory, List<String> arguments) {
-        Path binary = postgresBinary(dataDirectory).resolveSibling("pg_ctl");
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "-D", dataDirectory.toString(), "-w", "-t", "60"));
-        command.addAll(arguments);
+    private static List<String> postmasterCommand(Path dataDirectory) {
+        try {
+            // e.g. /path/bin/postgres "-D" "/data" "-p" "5432" ... : the binary unquoted, then quoted arguments
+            String opts = Files.readString(dataDirectory.resolve("postmaster.opts"), StandardCharsets.UTF_8).trim();
+            int firstSpace = opts.indexOf(' ');
+            List<String> words = new ArrayList<>();
+            words.add(firstSpace < 0 ? opts : opts.substring(0, firstSpace));
+            Matcher m = QUOTED.matcher(firstSpace < 0 ? "" : opts.substring(firstSpace));
+            while (m.find()) {
+                words.add(m.group(1));
+            }
+            return words;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void run(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             int exit = process.waitFor();
             if (exit != 0) {
-                throw new IllegalStateException("pg_ctl " + arguments + " exited with " + exit);
+                throw new IllegalStateException(command + " exited with " + exit);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path postgresBinary(Path dataDirectory) {
-        try {
-            Matcher m = QUOTED.matcher(Files.readString(dataDirectory.resolve("postmaster.opts"), StandardCharsets.UTF_8));
-            if (!m.find()) {
-                throw new IllegalStateException("postmaster.opts names no binary in " + dataDirectory);
-            }
-            return Path.of(m.group(1));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -4,11 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 
-/** The ingestion meters, named by Micrometer conventions (Prometheus adds _total, _seconds). */
+/** The ingestion meters, named by Micrometer conventions (Prometheus adds _total, _seconds); registered at start so they read 0, not absent. */
+@Startup
 @ApplicationScoped
 public class IngestMetrics {
 
