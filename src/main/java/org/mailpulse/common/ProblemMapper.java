@@ -51,6 +51,26 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
+    public Response invalidTemplate(org.mailpulse.template.service.TemplateService.InvalidTemplateException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.problems().stream().sorted().map(p -> {
+            int colon = p.indexOf(": ");
+            return new Problem.FieldError(p.substring(0, colon), p.substring(colon + 2));
+        }).toList();
+        return problem(400, e.getMessage(), uri, errors);
+    }
+
+    @ServerExceptionMapper
+    public Response csv(CsvChunks.CsvFormatException e, UriInfo uri) {
+        return problem(400, e.getMessage(), uri, null);
+    }
+
+    /** A unique or foreign key the request broke, found by the database (e.g. two requests racing for one email). */
+    @ServerExceptionMapper
+    public Response constraint(org.hibernate.exception.ConstraintViolationException e, UriInfo uri) {
+        return problem(409, "The request conflicts with existing data (" + e.getConstraintName() + ")", uri, null);
+    }
+
+    @ServerExceptionMapper
     public Response composite(CompositeException e, UriInfo uri) {
         Throwable cause = e.getCauses().isEmpty() ? e : e.getCauses().get(0);
         if (cause instanceof WebApplicationException w) {
@@ -58,6 +78,9 @@ public class ProblemMapper {
         }
         if (cause instanceof ConstraintViolationException c) {
             return validation(c, uri);
+        }
+        if (cause instanceof org.hibernate.exception.ConstraintViolationException c) {
+            return constraint(c, uri);
         }
         return unexpected(cause, uri);
     }

@@ -16,6 +16,12 @@ public interface MailPulseConfig {
 
     Archive archive();
 
+    Sending sending();
+
+    Unsubscribe unsubscribe();
+
+    Weekly weekly();
+
     interface Ingest {
         /** Turns the SQS pollers off, e.g. for a replica that only serves the API. */
         @WithDefault("true")
@@ -68,5 +74,61 @@ public interface MailPulseConfig {
         /** Raw events in MongoDB expire after this (TTL index on receivedAt). */
         @WithDefault("90d")
         Duration retention();
+    }
+
+    interface Sending {
+        /** Turns the sender off, e.g. for a replica that only ingests events. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most SendEmail calls per second from this replica: the SES account rate divided by the sending replicas. */
+        @WithDefault("14")
+        int maxRate();
+
+        /** Messages claimed per round (FOR UPDATE SKIP LOCKED). */
+        @WithDefault("50")
+        int batchSize();
+
+        /** Attempts before a transient SES error marks the message FAILED; throttling does not count. */
+        @WithDefault("5")
+        int maxAttempts();
+
+        @WithDefault("2s")
+        Duration initialRetryBackoff();
+
+        @WithDefault("5m")
+        Duration maxRetryBackoff();
+
+        /** How often the sender looks for work when it found none. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** A message still SENDING after this is reported for review (never resent automatically). */
+        @WithDefault("10m")
+        Duration stuckAfter();
+
+        @WithDefault("MailPulse <no-reply@mailpulse.local>")
+        String fromAddress();
+
+        /** SES configuration set whose event destination publishes to the SNS topic MailPulse consumes. */
+        Optional<String> configurationSet();
+    }
+
+    interface Unsubscribe {
+        /** Public base URL of this service, for the List-Unsubscribe link. */
+        @WithDefault("http://localhost:8080")
+        String baseUrl();
+
+        @WithDefault("90d")
+        Duration tokenTtl();
+    }
+
+    interface Weekly {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** When the weekly job runs (Quartz-style cron, UTC). */
+        @WithDefault("0 0 6 * * ?")
+        String cron();
     }
 }

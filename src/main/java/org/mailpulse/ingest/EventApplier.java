@@ -79,7 +79,12 @@ public class EventApplier {
 
     private Uni<ApplyResult> applyFresh(SqlConnection connection, List<SesEvent> events, int duplicates) {
         List<String> messageIds = events.stream().map(SesEvent::sesMessageId).distinct().sorted().toList();
-        return statuses.lock(connection, messageIds)
+        List<RecipientStatusWriter.Tagged> tagged = events.stream()
+                .filter(e -> uuidOrNull(e.tag(SesEvent.TAG_CAMPAIGN)) != null && uuidOrNull(e.tag(SesEvent.TAG_CUSTOMER)) != null)
+                .map(e -> new RecipientStatusWriter.Tagged(e.sesMessageId(), uuidOrNull(e.tag(SesEvent.TAG_CAMPAIGN)),
+                        uuidOrNull(e.tag(SesEvent.TAG_CUSTOMER))))
+                .distinct().toList();
+        return statuses.lock(connection, messageIds, tagged)
                 .chain(ours -> customersFor(connection, events, ours).chain(customers -> {
                     Batch batch = fold(events, ours, customers);
                     return history.insert(connection, batch.history)

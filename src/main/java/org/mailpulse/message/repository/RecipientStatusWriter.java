@@ -77,13 +77,24 @@ public class RecipientStatusWriter {
 
     private static final String LOCK = """
             SELECT campaign_id, customer_id, ses_message_id, status FROM campaign_recipients
-            WHERE ses_message_id = ANY($1::text[]) ORDER BY ses_message_id FOR UPDATE
+            WHERE ses_message_id = ANY($1::text[]) ORDER BY campaign_id, customer_id FOR UPDATE
+            """;
+
+    // An event can overtake the sender's own record of the SES message id (SES publishes Send within
+    // milliseconds); the campaign and customer tags then find the message, if it has no other SES id.
+    private static final String LOCK_BY_TAGS = """
+            SELECT r.campaign_id, r.customer_id, v.ses_message_id, r.status
+            FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS v(ses_message_id, campaign_id, customer_id)
+            JOIN campaign_recipients r ON r.campaign_id = v.campaign_id AND r.customer_id = v.customer_id
+            WHERE r.ses_message_id IS NULL OR r.ses_message_id = v.ses_message_id
+            ORDER BY r.campaign_id, r.customer_id FOR UPDATE OF r
             """;
 
     private static final String UPDATE = """
             UPDATE campaign_recipients r SET
                 status = CASE WHEN v.rank > r.status_rank THEN v.status ELSE r.status END,
                 status_reason = CASE WHEN v.rank > r.status_rank THEN coalesce(v.reason, r.status_reason) ELSE r.status_reason END,
+                ses_message_id = coalesce(r.ses_message_id, v.ses_message_id),
                 status_rank = greatest(r.status_rank, v.rank),
                 bounce_type = CASE WHEN r.bounce_type = 'hard' OR v.bounce_type = 'hard' THEN 'hard'
                                    ELSE coalesce(v.bounce_type, r.bounce_type) END,
@@ -103,28 +114,46 @@ public class RecipientStatusWriter {
             FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
                         $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
                         $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[],
-                        $16::int[], $17::int[])
+                        $16::int[], $17::int[], $18::uuid[], $19::uuid[])
                  AS v(ses_message_id, status, rank, reason, bounce_type,
                       sent_at, delivered_at, opened_at, clicked_at, bounced_at,
                       complained_at, rejected_at, failed_at, delivery_delayed_at, unsubscribed_at,
-                      opens, clicks)
-            WHERE r.ses_message_id = v.ses_message_id
+                      opens, clicks, campaign_id, customer_id)
+            WHERE r.campaign_id = v.campaign_id AND r.customer_id = v.customer_id
             """;
 
-    /** Locks and reads the messages among these SES ids that MailPulse sent, in a stable order. */
-    public Uni<Map<String, Current>> lock(SqlConnection connection, List<String> sesMessageIds) {
+    /** A message's tags, for events whose SES id MailPulse has not recorded yet. */
+    public record Tagged(String sesMessageId, UUID campaignId, UUID customerId) {
+    }
+
+    /**
+     * Locks and reads the messages MailPulse sent among these events: by SES message id, else by tags. Rows are
+     * locked in primary-key order, the same in every transaction, so concurrent batches cannot deadlock.
+     */
+    public Uni<Map<String, Current>> lock(SqlConnection connection, List<String> sesMessageIds, List<Tagged> tagged) {
         if (sesMessageIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return connection.preparedQuery(LOCK).execute(Tuple.of(sesMessageIds.toArray(String[]::new)))
-                .map(rows -> {
+                .chain(rows -> {
                     Map<String, Current> current = new HashMap<>();
-                    for (Row row : rows) {
-                        current.put(row.getString("ses_message_id"), new Current(row.getUUID("campaign_id"),
-                                row.getUUID("customer_id"), row.getString("ses_message_id"), MessageStatus.valueOf(row.getString("status"))));
+                    rows.forEach(row -> put(current, row));
+                    List<Tagged> missing = tagged.stream().filter(t -> !current.containsKey(t.sesMessageId())).toList();
+                    if (missing.isEmpty()) {
+                        return Uni.createFrom().item(current);
                     }
-                    return current;
+                    return connection.preparedQuery(LOCK_BY_TAGS).execute(Tuple.of(Sql.texts(missing, Tagged::sesMessageId),
+                                    Sql.uuids(missing, Tagged::campaignId), Sql.uuids(missing, Tagged::customerId)))
+                            .map(byTags -> {
+                                byTags.forEach(row -> put(current, row));
+                                return current;
+                            });
                 });
+    }
+
+    private static void put(Map<String, Current> current, Row row) {
+        current.put(row.getString("ses_message_id"), new Current(row.getUUID("campaign_id"), row.getUUID("customer_id"),
+                row.getString("ses_message_id"), MessageStatus.valueOf(row.getString("status"))));
     }
 
     /** Writes the folded updates and returns the status changes they made. */
@@ -144,6 +173,8 @@ public class RecipientStatusWriter {
         }
         columns.add(Sql.ints(ours, u -> u.opens));
         columns.add(Sql.ints(ours, u -> u.clicks));
+        columns.add(Sql.uuids(ours, u -> current.get(u.sesMessageId).campaignId()));
+        columns.add(Sql.uuids(ours, u -> current.get(u.sesMessageId).customerId()));
         List<StatusMove> moves = ours.stream()
                 .filter(u -> u.status != null && u.status.outranks(current.get(u.sesMessageId).status()))
                 .map(u -> new StatusMove(current.get(u.sesMessageId), u.status, u.statusTime))

@@ -1,0 +1,8 @@
+package org.mailpulse.campaign.sending;
+
+import java.util.UUID;
+
+/** A message the sender holds (status SENDING) for one attempt. */
+public record ClaimedMessage(UUID campaignId, UUID customerId, String email, String templateDataJson, int attemptCount,
+                             UUID templateId) {
+}

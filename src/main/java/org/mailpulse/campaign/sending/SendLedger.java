@@ -1,0 +1,219 @@
+package org.mailpulse.campaign.sending;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Sql;
+import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.message.MessageStatus;
+import org.mailpulse.template.TemplateProvider;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The sender's bookkeeping in PostgreSQL. Claims use {@code FOR UPDATE SKIP LOCKED}, so replicas never take the
+ * same message; every outcome is recorded only on a message that is still SENDING, and a late SES event that
+ * already moved it further is never overwritten.
+ */
+@ApplicationScoped
+public class SendLedger {
+
+    private static final String PROMOTE_CAMPAIGNS = """
+            UPDATE campaigns SET status = 'sending', updated_at = now()
+            WHERE status = 'queued' AND (scheduled_at IS NULL OR scheduled_at <= now())
+            """;
+
+    private static final String RELEASE_SCHEDULED = """
+            UPDATE campaign_recipients r SET status = $1, status_rank = $2, updated_at = now()
+            FROM campaigns c WHERE c.campaign_id = r.campaign_id AND c.status = 'sending' AND r.status = 'SCHEDULED'
+            """;
+
+    // Checked again at send time: suppressions and deactivations made after enrolment stop the send.
+    private static final String SUPPRESS_LATE = """
+            UPDATE campaign_recipients r SET status = $1, status_rank = $2, updated_at = now(),
+                status_reason = coalesce((SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r.email), 'customer deactivated')
+            FROM campaigns c
+            WHERE c.campaign_id = r.campaign_id AND c.status = 'sending' AND r.status = 'READY_TO_SEND'
+              AND (EXISTS (SELECT 1 FROM suppression_list s WHERE s.email = r.email)
+                   OR EXISTS (SELECT 1 FROM customers u WHERE u.customer_id = r.customer_id AND NOT u.is_active))
+            """;
+
+    // Claimed by a sender that died before it started the call: safe to hand out again, nothing was sent.
+    private static final String RECOVER_UNSTARTED = """
+            UPDATE campaign_recipients SET status = $1, status_rank = $2, updated_at = now()
+            WHERE status = 'SENDING' AND last_attempt_at IS NULL AND updated_at < now() - interval '1 minute'
+            """;
+
+    private static final String CLAIM = """
+            UPDATE campaign_recipients r SET status = 'SENDING', status_rank = $2, last_attempt_at = NULL, updated_at = now()
+            FROM campaigns c
+            WHERE c.campaign_id = r.campaign_id AND (r.campaign_id, r.customer_id) IN (
+                SELECT r2.campaign_id, r2.customer_id FROM campaign_recipients r2 JOIN campaigns c2 ON c2.campaign_id = r2.campaign_id
+                WHERE c2.status = 'sending' AND r2.status = 'READY_TO_SEND' AND (r2.next_attempt_at IS NULL OR r2.next_attempt_at <= now())
+                ORDER BY r2.next_attempt_at NULLS FIRST, r2.created_at
+                LIMIT $1 FOR UPDATE OF r2 SKIP LOCKED)
+            RETURNING r.campaign_id, r.customer_id, r.email, r.template_data::text AS data, r.attempt_count, c.template_id
+            """;
+
+    private static final String TEMPLATES = """
+            SELECT template_id, provider, provider_template_name, subject, html_body, text_body, version
+            FROM templates WHERE template_id = ANY($1::uuid[])
+            """;
+
+    private static final String ISSUE_TOKENS = """
+            INSERT INTO unsubscribe_tokens (token_id, token_hash, email, campaign_id, customer_id, expires_at)
+            SELECT gen_random_uuid(), h, e, c, u, $5 FROM unnest($1::bytea[], $2::text[], $3::uuid[], $4::uuid[]) AS v(h, e, c, u)
+            """;
+
+    private static final String START_ATTEMPT = """
+            UPDATE campaign_recipients SET last_attempt_at = now() WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
+            """;
+
+    private static final String SENT = """
+            UPDATE campaign_recipients SET
+                status = CASE WHEN status_rank < $3 THEN $4 ELSE status END, status_rank = greatest(status_rank, $3),
+                ses_message_id = $5, sent_at = coalesce(sent_at, now()), attempt_count = attempt_count + 1,
+                next_attempt_at = NULL, status_reason = NULL, updated_at = now()
+            WHERE campaign_id = $1 AND customer_id = $2
+            """;
+
+    private static final String RETRY = """
+            UPDATE campaign_recipients SET status = $3, status_rank = $4, next_attempt_at = now() + $5::bigint * interval '1 millisecond',
+                attempt_count = attempt_count + $6, status_reason = $7, updated_at = now()
+            WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
+            """;
+
+    private static final String FAILED = """
+            UPDATE campaign_recipients SET status = $3, status_rank = $4, failed_at = coalesce(failed_at, now()),
+                attempt_count = attempt_count + 1, status_reason = $5, updated_at = now()
+            WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
+            """;
+
+    private static final String UNKNOWN = """
+            UPDATE campaign_recipients SET attempt_count = attempt_count + 1, status_reason = $3, updated_at = now()
+            WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
+            """;
+
+    // In-flight SENDING rows keep a campaign open; ones past the review bound do not (they wait for a person).
+    private static final String COMPLETE_CAMPAIGNS = """
+            UPDATE campaigns c SET status = 'done', updated_at = now()
+            WHERE c.status = 'sending' AND NOT EXISTS (
+                SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.campaign_id
+                AND (r.status IN ('CREATED', 'SCHEDULED', 'READY_TO_SEND')
+                     OR (r.status = 'SENDING' AND coalesce(r.last_attempt_at, r.updated_at) > now() - $1::bigint * interval '1 second')))
+            """;
+
+    private static final String STUCK = """
+            SELECT count(*) AS n FROM campaign_recipients WHERE status = 'SENDING' AND last_attempt_at < now() - $1::bigint * interval '1 second'
+            """;
+
+    private final Pool pool;
+    private final MailPulseConfig config;
+
+    public SendLedger(Pool pool, MailPulseConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /** Starts due campaigns, releases their scheduled messages, suppresses late suppressions, recovers unstarted claims. */
+    public Uni<Void> prepare() {
+        return pool.withTransaction(connection -> connection.query(PROMOTE_CAMPAIGNS).execute()
+                .chain(() -> connection.preparedQuery(RELEASE_SCHEDULED).execute(status(MessageStatus.READY_TO_SEND)))
+                .chain(() -> connection.preparedQuery(SUPPRESS_LATE).execute(status(MessageStatus.SUPPRESSED)))
+                .chain(() -> connection.preparedQuery(RECOVER_UNSTARTED).execute(status(MessageStatus.READY_TO_SEND)))
+                .replaceWithVoid());
+    }
+
+    public record Claim(List<ClaimedMessage> messages, Map<UUID, MessageComposer.TemplateContent> templates) {
+    }
+
+    /** Claims up to {@code limit} due messages and loads their templates. */
+    public Uni<Claim> claim(int limit) {
+        return pool.withTransaction(connection -> connection.preparedQuery(CLAIM)
+                        .execute(Tuple.of(limit, MessageStatus.SENDING.rank()))
+                        .map(rows -> {
+                            List<ClaimedMessage> claimed = new ArrayList<>();
+                            for (Row row : rows) {
+                                claimed.add(new ClaimedMessage(row.getUUID("campaign_id"), row.getUUID("customer_id"), row.getString("email"),
+                                        row.getString("data"), row.getInteger("attempt_count"), row.getUUID("template_id")));
+                            }
+                            return claimed;
+                        }))
+                .chain(claimed -> claimed.isEmpty()
+                        ? Uni.createFrom().item(new Claim(claimed, Map.of()))
+                        : templates(claimed).map(templates -> new Claim(claimed, templates)));
+    }
+
+    private Uni<Map<UUID, MessageComposer.TemplateContent>> templates(List<ClaimedMessage> claimed) {
+        UUID[] ids = claimed.stream().map(ClaimedMessage::templateId).distinct().toArray(UUID[]::new);
+        return pool.preparedQuery(TEMPLATES).execute(Tuple.of(ids)).map(rows -> {
+            Map<UUID, MessageComposer.TemplateContent> templates = new HashMap<>();
+            for (Row row : rows) {
+                templates.put(row.getUUID("template_id"), new MessageComposer.TemplateContent(
+                        TemplateProvider.valueOf(row.getString("provider").toUpperCase(Locale.ROOT)), row.getString("provider_template_name"),
+                        row.getString("subject"), row.getString("html_body"), row.getString("text_body"), row.getInteger("version")));
+            }
+            return templates;
+        });
+    }
+
+    /** Stores the hashes of the claimed messages' unsubscribe tokens (same order as the messages). */
+    public Uni<Void> issueTokens(List<ClaimedMessage> messages, List<byte[]> hashes) {
+        return pool.preparedQuery(ISSUE_TOKENS).execute(Tuple.of(
+                hashes.stream().map(Buffer::buffer).toArray(Buffer[]::new),
+                Sql.texts(messages, ClaimedMessage::email), Sql.uuids(messages, ClaimedMessage::campaignId),
+                Sql.uuids(messages, ClaimedMessage::customerId),
+                Sql.utc(Instant.now().plus(config.unsubscribe().tokenTtl())))).replaceWithVoid();
+    }
+
+    /** Records that the SES call is about to start; false if the message is no longer this sender's to send. */
+    public Uni<Boolean> startAttempt(ClaimedMessage m) {
+        return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(m.campaignId(), m.customerId())).map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Void> sent(ClaimedMessage m, String sesMessageId) {
+        return pool.preparedQuery(SENT).execute(Tuple.of(m.campaignId(), m.customerId(), MessageStatus.SENT.rank(), MessageStatus.SENT.name(),
+                sesMessageId)).replaceWithVoid();
+    }
+
+    /** Back to READY_TO_SEND after {@code delay}; {@code countsAsAttempt} is false for throttling. */
+    public Uni<Void> retryLater(ClaimedMessage m, Duration delay, boolean countsAsAttempt, String reason) {
+        return pool.preparedQuery(RETRY).execute(Tuple.from(Arrays.asList(m.campaignId(), m.customerId(), MessageStatus.READY_TO_SEND.name(),
+                MessageStatus.READY_TO_SEND.rank(), delay.toMillis(), countsAsAttempt ? 1 : 0, reason))).replaceWithVoid();
+    }
+
+    public Uni<Void> failed(ClaimedMessage m, String reason) {
+        return pool.preparedQuery(FAILED).execute(Tuple.from(Arrays.asList(m.campaignId(), m.customerId(), MessageStatus.FAILED.name(),
+                MessageStatus.FAILED.rank(), reason))).replaceWithVoid();
+    }
+
+    /** Leaves the message SENDING for review: whether SES accepted it is not known. */
+    public Uni<Void> outcomeUnknown(ClaimedMessage m, String reason) {
+        return pool.preparedQuery(UNKNOWN).execute(Tuple.of(m.campaignId(), m.customerId(), "outcome unknown, not resent: " + reason))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> completeCampaigns() {
+        return pool.preparedQuery(COMPLETE_CAMPAIGNS).execute(Tuple.of(config.sending().stuckAfter().toSeconds())).replaceWithVoid();
+    }
+
+    public Uni<Long> stuckCount() {
+        return pool.preparedQuery(STUCK).execute(Tuple.of(config.sending().stuckAfter().toSeconds()))
+                .map(rows -> rows.iterator().next().getLong("n"));
+    }
+
+    private static Tuple status(MessageStatus status) {
+        return Tuple.of(status.name(), status.rank());
+    }
+}

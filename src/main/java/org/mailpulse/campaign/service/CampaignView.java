@@ -1,0 +1,18 @@
+package org.mailpulse.campaign.service;
+
+import org.mailpulse.campaign.Campaign;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+
+/** A campaign; {@code recipients} counts its messages by status (only on single reads). */
+public record CampaignView(UUID id, String name, UUID templateId, String status, Integer weekOfMonth, LocalDate generatedDate,
+                           Instant scheduledAt, String pausedReason, Instant createdAt, Instant updatedAt, Map<String, Long> recipients) {
+
+    public static CampaignView of(Campaign c, Map<String, Long> recipients) {
+        return new CampaignView(c.id, c.name, c.templateId, c.status.name().toLowerCase(), c.weekOfMonth, c.generatedDate,
+                c.scheduledAt, c.pausedReason, c.createdAt, c.updatedAt, recipients);
+    }
+}

@@ -1,0 +1,64 @@
+package org.mailpulse.ses;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
+import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
+
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+
+/** One SendEmail call, its failure classified into a {@link SendOutcome}; never fails itself. */
+@ApplicationScoped
+public class SesMailer {
+
+    private final SesV2AsyncClient ses;
+
+    public SesMailer(SesV2AsyncClient ses) {
+        this.ses = ses;
+    }
+
+    public Uni<SendOutcome> send(SendEmailRequest request) {
+        return Uni.createFrom().completionStage(() -> ses.sendEmail(request))
+                .<SendOutcome>map(response -> new SendOutcome.Sent(response.messageId()))
+                .onFailure().recoverWithItem(SesMailer::classify);
+    }
+
+    static SendOutcome classify(Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (t instanceof AwsServiceException service) {
+            String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
+            String detail = code + ": " + service.awsErrorDetails().errorMessage();
+            if (service.isThrottlingException() || "TooManyRequestsException".equals(code) || "Throttling".equals(code)) {
+                return new SendOutcome.Throttled(detail);
+            }
+            if (service.statusCode() >= 500) {
+                return new SendOutcome.Transient(detail);
+            }
+            // LimitExceeded (daily quota) and SendingPaused clear up later; the rest is about this message or setup.
+            if ("LimitExceededException".equals(code) || "SendingPausedException".equals(code)) {
+                return new SendOutcome.Transient(detail);
+            }
+            return new SendOutcome.Permanent(detail);
+        }
+        if (t instanceof SdkClientException && hasCause(t, ConnectException.class)) {
+            return new SendOutcome.Transient("SES unreachable: " + t.getMessage());
+        }
+        if (t instanceof SdkException) {
+            return new SendOutcome.Unknown(t.getClass().getSimpleName() + ": " + t.getMessage());
+        }
+        return new SendOutcome.Unknown(t.toString());
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

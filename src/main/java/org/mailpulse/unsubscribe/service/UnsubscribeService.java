@@ -1,0 +1,88 @@
+package org.mailpulse.unsubscribe.service;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.message.MessageStatus;
+import org.mailpulse.suppression.SuppressionReason;
+import org.mailpulse.suppression.SuppressionSource;
+
+import java.time.Instant;
+
+/**
+ * The recipient's side of RFC 8058: looking a token up changes nothing (link scanners prefetch); using it
+ * suppresses the address, marks the message UNSUBSCRIBED and records the time, once, however often it is posted.
+ */
+@ApplicationScoped
+public class UnsubscribeService {
+
+    public enum State { VALID, USED, EXPIRED, UNKNOWN }
+
+    public record Lookup(State state, String email) {
+    }
+
+    private static final String FIND = "SELECT email, expires_at, used_at FROM unsubscribe_tokens WHERE token_hash = $1";
+
+    private static final String USE = """
+            WITH token AS (
+                UPDATE unsubscribe_tokens SET used_at = coalesce(used_at, now())
+                WHERE token_hash = $1 AND expires_at > now() RETURNING token_id, email, campaign_id, customer_id, used_at),
+            suppressed AS (
+                INSERT INTO suppression_list (email, reason, reason_rank, source, detail)
+                SELECT email, $2, $3, $4, 'unsubscribe link' FROM token
+                ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, reason_rank = EXCLUDED.reason_rank,
+                    source = EXCLUDED.source, detail = EXCLUDED.detail, updated_at = now()
+                WHERE suppression_list.reason_rank < EXCLUDED.reason_rank),
+            marked AS (
+                UPDATE campaign_recipients r SET status = $5, status_rank = $6, unsubscribed_at = coalesce(r.unsubscribed_at, now()),
+                    status_reason = 'unsubscribed by link', updated_at = now()
+                FROM token t WHERE r.campaign_id = t.campaign_id AND r.customer_id = t.customer_id AND r.status_rank < $6
+                RETURNING r.campaign_id),
+            history AS (
+                INSERT INTO email_events_op (event_id, notification_id, event_type, email, campaign_id, customer_id, ses_message_id, status, event_time)
+                SELECT gen_random_uuid(), 'unsubscribe:' || t.token_id, 'unsubscribe', t.email, t.campaign_id, t.customer_id,
+                       r.ses_message_id, $5, now()
+                FROM token t LEFT JOIN campaign_recipients r ON r.campaign_id = t.campaign_id AND r.customer_id = t.customer_id
+                WHERE t.used_at = now())
+            SELECT email FROM token
+            """;
+
+    private final Pool pool;
+
+    public UnsubscribeService(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Lookup> lookup(String token) {
+        if (!UnsubscribeTokens.looksValid(token)) {
+            return Uni.createFrom().item(new Lookup(State.UNKNOWN, null));
+        }
+        return pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.mutiny.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token))))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return new Lookup(State.UNKNOWN, null);
+                    }
+                    Row row = rows.iterator().next();
+                    if (row.getOffsetDateTime("expires_at").toInstant().isBefore(Instant.now())) {
+                        return new Lookup(State.EXPIRED, row.getString("email"));
+                    }
+                    return new Lookup(row.getOffsetDateTime("used_at") == null ? State.VALID : State.USED, row.getString("email"));
+                });
+    }
+
+    /** Unsubscribes; answers the state the token was in (UNKNOWN and EXPIRED change nothing). */
+    public Uni<Lookup> unsubscribe(String token) {
+        return lookup(token).chain(found -> {
+            if (found.state() == State.UNKNOWN || found.state() == State.EXPIRED) {
+                return Uni.createFrom().item(found);
+            }
+            return pool.withTransaction(connection -> connection.preparedQuery(USE).execute(Tuple.from(java.util.List.of(
+                            io.vertx.mutiny.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token)),
+                            SuppressionReason.UNSUBSCRIBE.code(), (short) SuppressionReason.UNSUBSCRIBE.strength(), SuppressionSource.USER.code(),
+                            MessageStatus.UNSUBSCRIBED.name(), MessageStatus.UNSUBSCRIBED.rank()))))
+                    .replaceWith(new Lookup(State.USED, found.email()));
+        });
+    }
+}
