@@ -56,7 +56,7 @@ public class CampaignSender {
     }
 
     @Scheduled(every = "${mailpulse.sending.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> round() {
+    public Uni<Void> round() {
         if (!config.sending().enabled()) {
             return Uni.createFrom().voidItem();
         }

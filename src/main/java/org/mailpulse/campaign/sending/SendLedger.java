@@ -1,7 +1,6 @@
 package org.mailpulse.campaign.sending;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -35,13 +34,13 @@ public class SendLedger {
             """;
 
     private static final String RELEASE_SCHEDULED = """
-            UPDATE campaign_recipients r SET status = $1, status_rank = $2, updated_at = now()
+            UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now()
             FROM campaigns c WHERE c.campaign_id = r.campaign_id AND c.status = 'sending' AND r.status = 'SCHEDULED'
             """;
 
     // Checked again at send time: suppressions and deactivations made after enrolment stop the send.
     private static final String SUPPRESS_LATE = """
-            UPDATE campaign_recipients r SET status = $1, status_rank = $2, updated_at = now(),
+            UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now(),
                 status_reason = coalesce((SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r.email), 'customer deactivated')
             FROM campaigns c
             WHERE c.campaign_id = r.campaign_id AND c.status = 'sending' AND r.status = 'READY_TO_SEND'
@@ -51,12 +50,12 @@ public class SendLedger {
 
     // Claimed by a sender that died before it started the call: safe to hand out again, nothing was sent.
     private static final String RECOVER_UNSTARTED = """
-            UPDATE campaign_recipients SET status = $1, status_rank = $2, updated_at = now()
+            UPDATE campaign_recipients SET status = $1, status_rank = $2::smallint, updated_at = now()
             WHERE status = 'SENDING' AND last_attempt_at IS NULL AND updated_at < now() - interval '1 minute'
             """;
 
     private static final String CLAIM = """
-            UPDATE campaign_recipients r SET status = 'SENDING', status_rank = $2, last_attempt_at = NULL, updated_at = now()
+            UPDATE campaign_recipients r SET status = 'SENDING', status_rank = $2::smallint, last_attempt_at = NULL, updated_at = now()
             FROM campaigns c
             WHERE c.campaign_id = r.campaign_id AND (r.campaign_id, r.customer_id) IN (
                 SELECT r2.campaign_id, r2.customer_id FROM campaign_recipients r2 JOIN campaigns c2 ON c2.campaign_id = r2.campaign_id
@@ -82,20 +81,20 @@ public class SendLedger {
 
     private static final String SENT = """
             UPDATE campaign_recipients SET
-                status = CASE WHEN status_rank < $3 THEN $4 ELSE status END, status_rank = greatest(status_rank, $3),
+                status = CASE WHEN status_rank < $3::smallint THEN $4 ELSE status END, status_rank = greatest(status_rank, $3::smallint),
                 ses_message_id = $5, sent_at = coalesce(sent_at, now()), attempt_count = attempt_count + 1,
                 next_attempt_at = NULL, status_reason = NULL, updated_at = now()
             WHERE campaign_id = $1 AND customer_id = $2
             """;
 
     private static final String RETRY = """
-            UPDATE campaign_recipients SET status = $3, status_rank = $4, next_attempt_at = now() + $5::bigint * interval '1 millisecond',
+            UPDATE campaign_recipients SET status = $3, status_rank = $4::smallint, next_attempt_at = now() + $5::bigint * interval '1 millisecond',
                 attempt_count = attempt_count + $6, status_reason = $7, updated_at = now()
             WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
             """;
 
     private static final String FAILED = """
-            UPDATE campaign_recipients SET status = $3, status_rank = $4, failed_at = coalesce(failed_at, now()),
+            UPDATE campaign_recipients SET status = $3, status_rank = $4::smallint, failed_at = coalesce(failed_at, now()),
                 attempt_count = attempt_count + 1, status_reason = $5, updated_at = now()
             WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
             """;
@@ -171,7 +170,7 @@ public class SendLedger {
     /** Stores the hashes of the claimed messages' unsubscribe tokens (same order as the messages). */
     public Uni<Void> issueTokens(List<ClaimedMessage> messages, List<byte[]> hashes) {
         return pool.preparedQuery(ISSUE_TOKENS).execute(Tuple.of(
-                hashes.stream().map(Buffer::buffer).toArray(Buffer[]::new),
+                hashes.stream().map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new),
                 Sql.texts(messages, ClaimedMessage::email), Sql.uuids(messages, ClaimedMessage::campaignId),
                 Sql.uuids(messages, ClaimedMessage::customerId),
                 Sql.utc(Instant.now().plus(config.unsubscribe().tokenTtl())))).replaceWithVoid();

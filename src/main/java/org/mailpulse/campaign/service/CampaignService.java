@@ -39,7 +39,7 @@ public class CampaignService {
     private static final String RELEASE_RECIPIENTS = """
             UPDATE campaign_recipients SET
                 status = CASE WHEN $2::timestamptz > now() THEN $3 ELSE $4 END,
-                status_rank = CASE WHEN $2::timestamptz > now() THEN $5 ELSE $6 END,
+                status_rank = CASE WHEN $2::timestamptz > now() THEN $5::smallint ELSE $6::smallint END,
                 scheduled_at = $2, updated_at = now()
             WHERE campaign_id = $1 AND status = 'CREATED'
             """;

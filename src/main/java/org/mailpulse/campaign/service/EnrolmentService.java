@@ -52,7 +52,7 @@ public class EnrolmentService {
                 INSERT INTO campaign_recipients (campaign_id, customer_id, email, status, status_rank, template_data, scheduled_at)
                 SELECT $3, k.customer_id, i.email,
                        CASE WHEN s.email IS NULL THEN $4 ELSE 'SUPPRESSED' END,
-                       CASE WHEN s.email IS NULL THEN $5 ELSE $6 END,
+                       CASE WHEN s.email IS NULL THEN $5::smallint ELSE $6::smallint END,
                        i.data::jsonb, $7
                 FROM input i JOIN known k ON k.email = i.email AND k.is_active
                 LEFT JOIN suppression_list s ON s.email = i.email

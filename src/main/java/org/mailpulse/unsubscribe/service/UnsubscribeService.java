@@ -31,14 +31,14 @@ public class UnsubscribeService {
                 WHERE token_hash = $1 AND expires_at > now() RETURNING token_id, email, campaign_id, customer_id, used_at),
             suppressed AS (
                 INSERT INTO suppression_list (email, reason, reason_rank, source, detail)
-                SELECT email, $2, $3, $4, 'unsubscribe link' FROM token
+                SELECT email, $2, $3::smallint, $4, 'unsubscribe link' FROM token
                 ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, reason_rank = EXCLUDED.reason_rank,
                     source = EXCLUDED.source, detail = EXCLUDED.detail, updated_at = now()
                 WHERE suppression_list.reason_rank < EXCLUDED.reason_rank),
             marked AS (
-                UPDATE campaign_recipients r SET status = $5, status_rank = $6, unsubscribed_at = coalesce(r.unsubscribed_at, now()),
+                UPDATE campaign_recipients r SET status = $5, status_rank = $6::smallint, unsubscribed_at = coalesce(r.unsubscribed_at, now()),
                     status_reason = 'unsubscribed by link', updated_at = now()
-                FROM token t WHERE r.campaign_id = t.campaign_id AND r.customer_id = t.customer_id AND r.status_rank < $6
+                FROM token t WHERE r.campaign_id = t.campaign_id AND r.customer_id = t.customer_id AND r.status_rank < $6::smallint
                 RETURNING r.campaign_id),
             history AS (
                 INSERT INTO email_events_op (event_id, notification_id, event_type, email, campaign_id, customer_id, ses_message_id, status, event_time)
@@ -59,7 +59,7 @@ public class UnsubscribeService {
         if (!UnsubscribeTokens.looksValid(token)) {
             return Uni.createFrom().item(new Lookup(State.UNKNOWN, null));
         }
-        return pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.mutiny.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token))))
+        return pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token))))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return new Lookup(State.UNKNOWN, null);
@@ -79,7 +79,7 @@ public class UnsubscribeService {
                 return Uni.createFrom().item(found);
             }
             return pool.withTransaction(connection -> connection.preparedQuery(USE).execute(Tuple.from(java.util.List.of(
-                            io.vertx.mutiny.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token)),
+                            io.vertx.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token)),
                             SuppressionReason.UNSUBSCRIBE.code(), (short) SuppressionReason.UNSUBSCRIBE.strength(), SuppressionSource.USER.code(),
                             MessageStatus.UNSUBSCRIBED.name(), MessageStatus.UNSUBSCRIBED.rank()))))
                     .replaceWith(new Lookup(State.USED, found.email()));
