@@ -8,7 +8,7 @@ import org.mailpulse.embedded.EmbeddedMongoServer;
 import org.mailpulse.embedded.EmbeddedPostgresServer;
 import org.mailpulse.embedded.EmbeddedSqsServer;
 import org.mailpulse.embedded.FreePort;
-import org.mailpulse.embedded.SesEmulatorProcess;
+import org.mailpulse.embedded.ses.SesSimulator;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,7 +40,10 @@ public class LocalServers implements ConfigSourceFactory {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDirectory, FreePort.preferred(15432));
         EmbeddedSqsServer sqs = EmbeddedSqsServer.start(FreePort.preferred(9324));
         EmbeddedMongoServer mongo = EmbeddedMongoServer.start(FreePort.preferred(27018));
-        SesEmulatorProcess ses = SesEmulatorProcess.start(SesEmulatorProcess.defaultDirectory(), FreePort.preferred(8005));
+        // The SES mailbox simulator: mail to success@, bounce@, complaint@, ooto@ or suppressionlist@simulator.amazonses.com
+        // produces the matching SES events on the local queue; any other address is delivered.
+        SesSimulator ses = SesSimulator.start(FreePort.preferred(8005), SesSimulator.Options.defaults()
+                .withEventsQueue(sqs.endpoint(), sqs.inputQueueUrl()).withEventDelay(java.time.Duration.ofMillis(300)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ses.close();
             mongo.close();
@@ -63,7 +66,7 @@ public class LocalServers implements ConfigSourceFactory {
         config.put("quarkus.sqs.endpoint-override", sqs.endpoint());
         config.put("quarkus.ses.endpoint-override", ses.endpoint());
         config.put("mailpulse.ingest.queue-url", sqs.inputQueueUrl());
-        config.put("mailpulse-local.ses-store", ses.endpoint() + "/store");
+        config.put("mailpulse-local.ses-store", ses.endpoint() + SesSimulator.CONTROL_PATH + "sent");
         return config;
     }
 

@@ -37,10 +37,25 @@ public class ProblemMapper {
         return problem(400, detail, uri, errors);
     }
 
+    /** Declared for the subtypes too, so that these win over the framework's own JSON mappers. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unparsable(com.fasterxml.jackson.core.JsonParseException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-            MismatchedInputException m = (MismatchedInputException) e;
+        if (e instanceof MismatchedInputException m) {
             String path = m.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."));

@@ -4,21 +4,28 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.mailpulse.embedded.EmbeddedSqsServer;
 import org.mailpulse.embedded.FreePort;
 import org.mailpulse.embedded.SesEmulatorProcess;
+import org.mailpulse.embedded.ses.SesSimulator;
 
 import java.util.HashMap;
 import java.util.Map;
 
-/** aws-ses-v2-local, which keeps every mail it receives at GET /store. */
+/**
+ * aws-ses-v2-local, which keeps every mail it receives at GET /store, behind the SES simulator in proxy mode,
+ * which forwards every call to it unless a test has armed a fault (throttling, 5xx, rejection) over HTTP.
+ */
 public class SesResource implements QuarkusTestResourceLifecycleManager {
 
     private SesEmulatorProcess process;
+    private SesSimulator proxy;
 
     @Override
     public Map<String, String> start() {
         process = SesEmulatorProcess.start(SesEmulatorProcess.defaultDirectory(), FreePort.find());
+        proxy = SesSimulator.start(FreePort.find(), SesSimulator.Options.defaults().withUpstream(process.endpoint()));
         System.setProperty(TestServers.SES_ENDPOINT, process.endpoint());
+        System.setProperty(TestServers.SES_PROXY, proxy.endpoint());
         Map<String, String> config = new HashMap<>();
-        config.put("quarkus.ses.endpoint-override", process.endpoint());
+        config.put("quarkus.ses.endpoint-override", proxy.endpoint());
         config.put("quarkus.ses.aws.region", EmbeddedSqsServer.REGION);
         config.put("quarkus.ses.aws.credentials.type", "static");
         config.put("quarkus.ses.aws.credentials.static-provider.access-key-id", EmbeddedSqsServer.ACCESS_KEY);
@@ -28,6 +35,9 @@ public class SesResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
         if (process != null) {
             process.close();
         }

@@ -27,6 +27,7 @@ public final class TestServers {
     static final String SQS_QUEUE_URL = "mptest.sqs.queue-url";
     static final String SQS_DLQ_URL = "mptest.sqs.dlq-url";
     static final String SES_ENDPOINT = "mptest.ses.endpoint";
+    static final String SES_PROXY = "mptest.ses.proxy";
 
     private TestServers() {
     }
@@ -56,7 +57,13 @@ public final class TestServers {
         return System.getProperty(SQS_DLQ_URL);
     }
 
+    /** The SES emulator that keeps the mail (GET /store). */
     public static String sesEndpoint() {
         return System.getProperty(SES_ENDPOINT);
+    }
+
+    /** The SES simulator the application talks to, with its control API under /_simulator/. */
+    public static String sesProxy() {
+        return System.getProperty(SES_PROXY);
     }
 }

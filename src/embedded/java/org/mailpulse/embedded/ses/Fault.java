@@ -1,0 +1,41 @@
+package org.mailpulse.embedded.ses;
+
+/**
+ * An error answer the simulator can give to a SendEmail request instead of accepting it, shaped as SES v2 answers
+ * (status, {@code x-amzn-ErrorType} header, JSON body with {@code message}) so that the AWS SDK maps it as it
+ * maps the real one.
+ */
+public enum Fault {
+
+    /** 429 TooManyRequestsException: SesV2's {@code TooManyRequestsException}, a throttling error the SDK retries. */
+    THROTTLING(429, "TooManyRequestsException", "Maximum sending rate exceeded."),
+
+    /** 503 ServiceUnavailable: a plain {@code SesV2Exception} (no modeled type), a 5xx the SDK retries. */
+    TRANSIENT(503, "ServiceUnavailable", "Service unavailable, please try again."),
+
+    /** 400 MessageRejected: SesV2's {@code MessageRejectedException}, which the SDK does not retry. */
+    PERMANENT(400, "MessageRejected", "Email address is not verified.");
+
+    private final int status;
+    private final String errorType;
+    private final String message;
+
+    Fault(int status, String errorType, String message) {
+        this.status = status;
+        this.errorType = errorType;
+        this.message = message;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The {@code x-amzn-ErrorType} header, which the SDK takes as the error code. */
+    public String errorType() {
+        return errorType;
+    }
+
+    public String message() {
+        return message;
+    }
+}
