@@ -16,15 +16,16 @@ import java.util.UUID;
 /**
  * Generates the campaign of the current week of month (days 1–7 are week 1, 8–14 week 2, 15–21 week 3, 22 and
  * later week 4) from that week's active template (highest version) for every active, non-suppressed customer,
- * and queues it. The unique (generated_date, week_of_month) index makes a second run on the same day — on this
+ * and queues it to send from the start of that day (UTC). The unique (generated_date, week_of_month) index makes a second run on the same day — on this
  * replica or another — create nothing.
  */
 @ApplicationScoped
 public class WeeklyCampaignJob {
 
     private static final String CREATE = """
-            INSERT INTO campaigns (campaign_id, campaign_name, week_of_month, generated_date, template_id, status)
-            SELECT gen_random_uuid(), 'Weekly ' || $1::date || ' (week ' || $2 || ')', $2, $1, t.template_id, 'queued'
+            INSERT INTO campaigns (campaign_id, campaign_name, week_of_month, generated_date, template_id, status, scheduled_at)
+            SELECT gen_random_uuid(), 'Weekly ' || $1::date || ' (week ' || $2 || ')', $2, $1, t.template_id, 'queued',
+                   ($1::date)::timestamp AT TIME ZONE 'UTC'
             FROM templates t WHERE t.is_active AND t.week_of_month = $2
             ORDER BY t.version DESC, t.created_at DESC LIMIT 1
             ON CONFLICT (generated_date, week_of_month) WHERE generated_date IS NOT NULL DO NOTHING
@@ -33,7 +34,7 @@ public class WeeklyCampaignJob {
 
     private static final String ENROL_ALL = """
             INSERT INTO campaign_recipients (campaign_id, customer_id, email, status, status_rank, template_data)
-            SELECT $1, c.customer_id, c.email, $2, $3,
+            SELECT $1::uuid, c.customer_id, c.email, $2, $3::smallint,
                    jsonb_strip_nulls(jsonb_build_object('name', c.name, 'company', c.company, 'country', c.country))
             FROM customers c
             WHERE c.is_active AND NOT EXISTS (SELECT 1 FROM suppression_list s WHERE s.email = c.email)

@@ -4,11 +4,14 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Every setting of MailPulse itself; Quarkus keys (datasources, AWS clients) live beside it in application.properties. */
 @ConfigMapping(prefix = "mailpulse")
 public interface MailPulseConfig {
+
+    Api api();
 
     Ingest ingest();
 
@@ -21,6 +24,14 @@ public interface MailPulseConfig {
     Unsubscribe unsubscribe();
 
     Weekly weekly();
+
+    interface Api {
+        /**
+         * Bearer tokens accepted on /api/**, comma separated (from a Kubernetes Secret). Several may be valid at
+         * once so that a token can be rotated without downtime.
+         */
+        List<String> tokens();
+    }
 
     interface Ingest {
         /** Turns the SQS pollers off, e.g. for a replica that only serves the API. */

@@ -50,10 +50,10 @@ public class EnrolmentService {
                 UNION ALL SELECT c.customer_id, c.email, c.is_active FROM customers c JOIN input i ON c.email = i.email),
             enrolled AS (
                 INSERT INTO campaign_recipients (campaign_id, customer_id, email, status, status_rank, template_data, scheduled_at)
-                SELECT $3, k.customer_id, i.email,
+                SELECT $3::uuid, k.customer_id, i.email,
                        CASE WHEN s.email IS NULL THEN $4 ELSE 'SUPPRESSED' END,
                        CASE WHEN s.email IS NULL THEN $5::smallint ELSE $6::smallint END,
-                       i.data::jsonb, $7
+                       i.data::jsonb, $7::timestamptz
                 FROM input i JOIN known k ON k.email = i.email AND k.is_active
                 LEFT JOIN suppression_list s ON s.email = i.email
                 ON CONFLICT (campaign_id, customer_id) DO NOTHING
