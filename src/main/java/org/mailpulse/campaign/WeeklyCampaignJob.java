@@ -24,9 +24,9 @@ public class WeeklyCampaignJob {
 
     private static final String CREATE = """
             INSERT INTO campaigns (campaign_id, campaign_name, week_of_month, generated_date, template_id, status, scheduled_at)
-            SELECT gen_random_uuid(), 'Weekly ' || $1::date || ' (week ' || $2 || ')', $2, $1, t.template_id, 'queued',
+            SELECT gen_random_uuid(), 'Weekly ' || $1::date || ' (week ' || $2::int || ')', $2::int, $1::date, t.template_id, 'queued',
                    ($1::date)::timestamp AT TIME ZONE 'UTC'
-            FROM templates t WHERE t.is_active AND t.week_of_month = $2
+            FROM templates t WHERE t.is_active AND t.week_of_month = $2::int
             ORDER BY t.version DESC, t.created_at DESC LIMIT 1
             ON CONFLICT (generated_date, week_of_month) WHERE generated_date IS NOT NULL DO NOTHING
             RETURNING campaign_id
