@@ -22,6 +22,11 @@ public class ApiToken implements QuarkusTestBeforeEachCallback {
 
     @Override
     public void beforeEach(QuarkusTestMethodContext context) {
+        install();
+    }
+
+    /** For tests outside the Quarkus test callbacks (the packaged-application *IT classes). */
+    public static synchronized void install() {
         if (!RestAssured.filters().contains(BEARER)) {
             RestAssured.filters(BEARER);
         }
