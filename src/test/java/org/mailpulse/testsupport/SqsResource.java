@@ -10,11 +10,15 @@ import java.util.Map;
 /** ElasticMQ with the input queue and its dead-letter queue. */
 public class SqsResource implements QuarkusTestResourceLifecycleManager {
 
-    private EmbeddedSqsServer server;
+    private volatile EmbeddedSqsServer server;
 
     @Override
     public Map<String, String> start() {
-        server = EmbeddedSqsServer.start(FreePort.find());
+        int port = FreePort.find();
+        server = EmbeddedSqsServer.start(port);
+        // A restarted ElasticMQ is empty; it recreates the same queues, so the queue URLs stay valid.
+        System.getProperties().put(TestServers.SQS_STOP, (Runnable) () -> server.close());
+        System.getProperties().put(TestServers.SQS_START, (Runnable) () -> server = EmbeddedSqsServer.start(port));
         System.setProperty(TestServers.SQS_PORT, String.valueOf(server.port()));
         System.setProperty(TestServers.SQS_QUEUE_URL, server.inputQueueUrl());
         System.setProperty(TestServers.SQS_DLQ_URL, server.deadLetterQueueUrl());

@@ -28,6 +28,10 @@ public final class TestServers {
     static final String SQS_DLQ_URL = "mptest.sqs.dlq-url";
     static final String SES_ENDPOINT = "mptest.ses.endpoint";
     static final String SES_PROXY = "mptest.ses.proxy";
+    static final String MONGO_STOP = "mptest.mongo.stop";
+    static final String MONGO_START = "mptest.mongo.start";
+    static final String SQS_STOP = "mptest.sqs.stop";
+    static final String SQS_START = "mptest.sqs.start";
 
     private TestServers() {
     }
@@ -43,6 +47,24 @@ public final class TestServers {
 
     public static void startPostgres() {
         EmbeddedPostgresServer.restart(Path.of(System.getProperty(PG_DATA_DIR)));
+    }
+
+    /** The in-memory MongoDB stand-in goes away; started again, it is empty. */
+    public static void stopMongo() {
+        ((Runnable) System.getProperties().get(MONGO_STOP)).run();
+    }
+
+    public static void startMongo() {
+        ((Runnable) System.getProperties().get(MONGO_START)).run();
+    }
+
+    /** ElasticMQ goes away, with whatever its queues held; started again, it has the same, empty queues. */
+    public static void stopSqs() {
+        ((Runnable) System.getProperties().get(SQS_STOP)).run();
+    }
+
+    public static void startSqs() {
+        ((Runnable) System.getProperties().get(SQS_START)).run();
     }
 
     public static SqsClient sqs() {
