@@ -15,9 +15,7 @@ public class MongoResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         int port = FreePort.find();
         server = EmbeddedMongoServer.start(port);
-        // Outage tests stop and start the server from another class loader: hand them JDK-typed handles.
-        System.getProperties().put(TestServers.MONGO_STOP, (Runnable) () -> server.close());
-        System.getProperties().put(TestServers.MONGO_START, (Runnable) () -> server = EmbeddedMongoServer.start(port));
+        ServerControl.publish(TestServers.MONGO, () -> server.close(), () -> server = EmbeddedMongoServer.start(port));
         return Map.of("quarkus.mongodb.connection-string", server.connectionString());
     }
 

@@ -28,10 +28,8 @@ public final class TestServers {
     static final String SQS_DLQ_URL = "mptest.sqs.dlq-url";
     static final String SES_ENDPOINT = "mptest.ses.endpoint";
     static final String SES_PROXY = "mptest.ses.proxy";
-    static final String MONGO_STOP = "mptest.mongo.stop";
-    static final String MONGO_START = "mptest.mongo.start";
-    static final String SQS_STOP = "mptest.sqs.stop";
-    static final String SQS_START = "mptest.sqs.start";
+    static final String MONGO = "MongoDB";
+    static final String SQS = "SQS";
 
     private TestServers() {
     }
@@ -51,20 +49,20 @@ public final class TestServers {
 
     /** The in-memory MongoDB stand-in goes away; started again, it is empty. */
     public static void stopMongo() {
-        ((Runnable) System.getProperties().get(MONGO_STOP)).run();
+        ServerControl.invoke(MONGO, "stop");
     }
 
     public static void startMongo() {
-        ((Runnable) System.getProperties().get(MONGO_START)).run();
+        ServerControl.invoke(MONGO, "start");
     }
 
     /** ElasticMQ goes away, with whatever its queues held; started again, it has the same, empty queues. */
     public static void stopSqs() {
-        ((Runnable) System.getProperties().get(SQS_STOP)).run();
+        ServerControl.invoke(SQS, "stop");
     }
 
     public static void startSqs() {
-        ((Runnable) System.getProperties().get(SQS_START)).run();
+        ServerControl.invoke(SQS, "start");
     }
 
     public static SqsClient sqs() {
