@@ -15,6 +15,7 @@ public class MongoResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         int port = FreePort.find();
         server = EmbeddedMongoServer.start(port);
+        System.setProperty(TestServers.MONGO_URL, server.connectionString());
         ServerControl.publish(TestServers.MONGO, () -> server.close(), () -> server = EmbeddedMongoServer.start(port));
         return Map.of("quarkus.mongodb.connection-string", server.connectionString());
     }

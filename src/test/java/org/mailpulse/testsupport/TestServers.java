@@ -29,6 +29,7 @@ public final class TestServers {
     static final String SES_ENDPOINT = "mptest.ses.endpoint";
     static final String SES_PROXY = "mptest.ses.proxy";
     static final String MONGO = "MongoDB";
+    static final String MONGO_URL = "mptest.mongo.url";
     static final String SQS = "SQS";
 
     private TestServers() {
@@ -63,6 +64,34 @@ public final class TestServers {
 
     public static void startSqs() {
         ServerControl.invoke(SQS, "start");
+    }
+
+    /**
+     * The configuration another instance of the application needs to join the test servers, as -D options
+     * (sending off, so only ingestion is exercised).
+     */
+    public static java.util.List<String> applicationOptions(int httpPort) {
+        String sqs = "http://localhost:" + System.getProperty(SQS_PORT);
+        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of(
+                "-Dquarkus.profile=test",
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.datasource.jdbc.url=" + System.getProperty(PG_JDBC_URL),
+                "-Dquarkus.datasource.reactive.url=" + System.getProperty(PG_JDBC_URL).replace("jdbc:", ""),
+                "-Dquarkus.datasource.username=" + EmbeddedPostgresServer.username(),
+                "-Dquarkus.datasource.password=",
+                "-Dquarkus.mongodb.connection-string=" + System.getProperty(MONGO_URL),
+                "-Dquarkus.sqs.endpoint-override=" + sqs,
+                "-Dquarkus.ses.endpoint-override=" + sesProxy(),
+                "-Dmailpulse.ingest.queue-url=" + queueUrl(),
+                "-Dmailpulse.ingest.wait-time-seconds=1",
+                "-Dmailpulse.sending.enabled=false"));
+        for (String service : java.util.List.of("sqs", "ses")) {
+            options.add("-Dquarkus." + service + ".aws.region=" + EmbeddedSqsServer.REGION);
+            options.add("-Dquarkus." + service + ".aws.credentials.type=static");
+            options.add("-Dquarkus." + service + ".aws.credentials.static-provider.access-key-id=" + EmbeddedSqsServer.ACCESS_KEY);
+            options.add("-Dquarkus." + service + ".aws.credentials.static-provider.secret-access-key=" + EmbeddedSqsServer.SECRET_KEY);
+        }
+        return options;
     }
 
     public static SqsClient sqs() {
