@@ -31,6 +31,13 @@ public interface MailPulseConfig {
          * once so that a token can be rotated without downtime.
          */
         List<String> tokens();
+
+        /**
+         * Largest request body accepted, answered with 413 problem+json above it. Keep it under
+         * quarkus.http.limits.max-body-size, which refuses bodies without a declared length at the HTTP layer.
+         */
+        @WithDefault("20M")
+        io.quarkus.runtime.configuration.MemorySize maxBodySize();
     }
 
     interface Ingest {

@@ -1,0 +1,65 @@
+package org.mailpulse.common;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Documents the problem+json answers every /api operation can give (they come from the one mapping place, not
+ * from each method), so the OpenAPI document lists them without repeating annotations on every endpoint.
+ */
+public class ProblemResponsesFilter implements OASFilter {
+
+    private static final Map<String, String> COMMON = new LinkedHashMap<>();
+
+    static {
+        COMMON.put("400", "Invalid request: malformed JSON or CSV, wrong types, or fields that fail validation (listed in errors)");
+        COMMON.put("401", "Missing or wrong bearer token");
+        COMMON.put("404", "No such resource");
+        COMMON.put("413", "Request body too large");
+        COMMON.put("500", "Unexpected error; the detail holds an error id to quote");
+    }
+
+    @Override
+    public Operation filterOperation(Operation operation) {
+        APIResponses responses = operation.getResponses() == null ? OASFactory.createAPIResponses() : operation.getResponses();
+        Schema problem = OASFactory.createSchema().ref("#/components/schemas/Problem");
+        COMMON.forEach((status, description) -> {
+            if (!responses.hasAPIResponse(status)) {
+                responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description)
+                        .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType().schema(problem))));
+            }
+        });
+        if (operation.getOperationId() != null && operation.getOperationId().toLowerCase().matches(".*(queue|pause|resume).*")
+                && !responses.hasAPIResponse("409")) {
+            responses.addAPIResponse("409", OASFactory.createAPIResponse().description("The campaign's status does not allow this move")
+                    .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType().schema(problem))));
+        }
+        operation.setResponses(responses);
+        return operation;
+    }
+
+    @Override
+    public void filterOpenAPI(org.eclipse.microprofile.openapi.models.OpenAPI openAPI) {
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        Schema fieldError = OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.OBJECT))
+                .addProperty("field", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
+                .addProperty("message", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)));
+        openAPI.getComponents().addSchema("Problem", OASFactory.createSchema()
+                .description("RFC 9457 problem details")
+                .type(java.util.List.of(Schema.SchemaType.OBJECT))
+                .addProperty("type", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)).example("about:blank"))
+                .addProperty("title", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)).example("Bad Request"))
+                .addProperty("status", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.INTEGER)).example(400))
+                .addProperty("detail", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)).example("email: must be a well-formed email address"))
+                .addProperty("instance", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)).example("/api/customers"))
+                .addProperty("errors", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.ARRAY)).items(fieldError)));
+    }
+}
