@@ -8,6 +8,7 @@ import org.mailpulse.campaign.sending.CampaignSender;
 import org.mailpulse.testsupport.Api;
 import org.mailpulse.testsupport.Db;
 import org.mailpulse.testsupport.SesStore;
+import org.mailpulse.testsupport.TestServers;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +72,10 @@ class CampaignSendingTest {
         assertThat(body.get("html")).contains("Hi Bob &lt;b&gt; of Builders");
         assertThat(body.get("text")).isEqualTo("Hi Bob <b> of Builders");
         assertThat(SesStore.mailsTo(eve)).isEmpty();
+        List<Map<String, Object>> seenBySes = given().baseUri(TestServers.sesProxy()).get("/_simulator/sent").then().statusCode(200)
+                .extract().jsonPath().getList(".");
+        assertThat(seenBySes).filteredOn(mail -> ((List<?>) mail.get("to")).contains(ada)).singleElement()
+                .satisfies(mail -> assertThat(String.valueOf(mail.get("tags"))).contains("mp_campaign=" + campaign).contains("mp_customer="));
 
         given().get("/api/campaigns/{id}", campaign).then().statusCode(200)
                 .body("recipients.SENT", equalTo(3)).body("recipients.SUPPRESSED", equalTo(1));
@@ -78,6 +83,43 @@ class CampaignSendingTest {
                 .body("total", equalTo(3)).body("items[0].sesMessageId", org.hamcrest.Matchers.notNullValue());
         given().get("/api/campaigns/{id}/stats", campaign).then().statusCode(200)
                 .body("recipients", equalTo(4)).body("sent", equalTo(3)).body("suppressed", equalTo(1));
+    }
+
+    @Test
+    void anSesStoredTemplateIsRenderedBySesWithTheRecipientsData() {
+        String name = "welcome-" + UUID.randomUUID().toString().substring(0, 8);
+        given().baseUri(TestServers.sesEndpoint()).contentType(ContentType.JSON)
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0")
+                .body(Map.of("TemplateName", name, "TemplateContent", Map.of("Subject", "Welcome {{name}}",
+                        "Text", "Hi {{name}} from {{company}}", "Html", "<p>Hi {{name}} from {{company}}</p>")))
+                .post("/v2/email/templates").then().statusCode(200);
+        String template = given().contentType(ContentType.JSON).body(Map.of("name", "Stored", "provider", "ses", "providerTemplateName", name))
+                .post("/api/templates").then().statusCode(201).extract().path("id");
+        String campaign = given().contentType(ContentType.JSON).body(Map.of("name", "SES template", "templateId", template))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        String address = "zed-" + UUID.randomUUID() + "@example.com";
+        given().contentType(ContentType.JSON).body(Map.of("recipients", List.of(Map.of("email", address, "data", Map.of("name", "Zed", "company", "Zoo")))))
+                .post("/api/campaigns/{id}/recipients", campaign).then().statusCode(200);
+        given().post("/api/campaigns/{id}/queue", campaign).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !SesStore.mailsTo(address).isEmpty());
+        Map<String, Object> mail = SesStore.mailsTo(address).get(0);
+        assertThat(mail.get("subject")).isEqualTo("Welcome Zed");
+        assertThat(SesStore.header(mail, "List-Unsubscribe-Post")).contains("List-Unsubscribe=One-Click");
+    }
+
+    @Test
+    void aScheduledCampaignWaitsForItsTime() {
+        Instant at = Instant.now().plusSeconds(4);
+        String campaign = Api.draftCampaign(at);
+        String address = "later-" + UUID.randomUUID() + "@example.com";
+        given().contentType(ContentType.JSON).body(Map.of("recipients", List.of(Map.of("email", address, "data", Map.of("name", "L")))))
+                .post("/api/campaigns/{id}/recipients", campaign).then().statusCode(200);
+        given().post("/api/campaigns/{id}/queue", campaign).then().statusCode(200).body("recipients.SCHEDULED", equalTo(1));
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(SesStore.mailsTo(address)).isEmpty();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(given().get("/api/campaigns/{id}", campaign).path("status")));
+        assertThat(SesStore.mailsTo(address)).hasSize(1);
+        assertThat(Db.instant(Db.row("select sent_at from campaign_recipients where email = ?", address).get("sent_at"))).isAfterOrEqualTo(at);
     }
 
     @Test
