@@ -52,7 +52,7 @@ public class DemoData {
     void seed(@Observes StartupEvent event) {
         pool.withTransaction(connection -> connection.preparedQuery("""
                                 INSERT INTO templates (template_id, name, provider, subject, html_body, text_body, week_of_month)
-                                VALUES ($1, 'Demo newsletter', 'internal', 'Hello {name}', '<p>Hello {name}</p>', 'Hello {name}', 1)
+                                VALUES ($1, 'Demo newsletter', 'internal', 'Hello {{name}}', '<p>Hello {{name}}</p>', 'Hello {{name}}', 1)
                                 ON CONFLICT DO NOTHING""").execute(Tuple.of(TEMPLATE))
                         .chain(() -> connection.preparedQuery("""
                                 INSERT INTO campaigns (campaign_id, campaign_name, template_id, status)

@@ -44,8 +44,8 @@ class CampaignSendingTest {
         given().contentType(ContentType.JSON).body(Map.of("reason", "manual")).put("/api/suppressions/{email}", eve).then().statusCode(201);
 
         String template = given().contentType(ContentType.JSON).body(Map.of("name", "Newsletter", "provider", "internal",
-                        "subject", "Hello {name}", "htmlBody", "<p>Hi {name} of {company}</p><a href=\"{unsubscribeUrl}\">unsubscribe</a>",
-                        "textBody", "Hi {name} of {company}"))
+                        "subject", "Hello {{name}}", "htmlBody", "<p>Hi {{name}} of {{company}}</p><a href=\"{{unsubscribeUrl}}\">unsubscribe</a>",
+                        "textBody", "Hi {{name}} of {{company}}"))
                 .post("/api/templates").then().statusCode(201).extract().path("id");
         String campaign = given().contentType(ContentType.JSON).body(Map.of("name", "November news", "templateId", template))
                 .post("/api/campaigns").then().statusCode(201).body("status", equalTo("draft")).extract().path("id");

@@ -104,7 +104,7 @@ class RepositoryRoundTripTest {
         });
         asserter.assertThat(() -> Panache.withSession(() -> templates.findById(template.id)), found -> {
             assertThat(found.provider).isEqualTo(TemplateProvider.INTERNAL);
-            assertThat(found.subject).isEqualTo("Hello {name}");
+            assertThat(found.subject).isEqualTo("Hello {{name}}");
             assertThat(found.weekOfMonth).isEqualTo(3);
         });
         asserter.assertThat(() -> Panache.withSession(() -> campaigns.findById(campaign.id)), found -> {
@@ -278,8 +278,8 @@ class RepositoryRoundTripTest {
         Template template = new Template();
         template.name = "Welcome";
         template.provider = TemplateProvider.INTERNAL;
-        template.subject = "Hello {name}";
-        template.htmlBody = "<p>Hello {name}</p>";
+        template.subject = "Hello {{name}}";
+        template.htmlBody = "<p>Hello {{name}}</p>";
         template.weekOfMonth = 3;
         return template;
     }

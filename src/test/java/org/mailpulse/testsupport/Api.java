@@ -19,7 +19,7 @@ public final class Api {
 
     public static String draftCampaign(Instant scheduledAt) {
         String template = given().contentType(ContentType.JSON).body(Map.of("name", "T", "provider", "internal",
-                        "subject", "Hi {name}", "textBody", "Hello {name}"))
+                        "subject", "Hi {{name}}", "textBody", "Hello {{name}}"))
                 .post("/api/templates").then().statusCode(201).extract().path("id");
         Map<String, Object> campaign = new java.util.HashMap<>(Map.of("name", "C", "templateId", template));
         if (scheduledAt != null) {

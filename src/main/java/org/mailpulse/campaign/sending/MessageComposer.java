@@ -3,9 +3,8 @@ package org.mailpulse.campaign.sending;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.qute.Engine;
-import io.quarkus.qute.Template;
-import io.quarkus.qute.Variant;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.ingest.SesEvent;
@@ -19,7 +18,6 @@ import software.amazon.awssdk.services.sesv2.model.MessageHeader;
 import software.amazon.awssdk.services.sesv2.model.MessageTag;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the SendEmail request of one message: SES stored template with TemplateData, or subject and bodies
- * rendered here with Qute (HTML escaped in the HTML body). Every mail carries the RFC 8058 one-click
+ * rendered here with Mustache (the {{placeholder}} syntax of SES templates; values HTML-escaped in the HTML
+ * body; a placeholder without a value is an error, never an empty gap). Every mail carries the RFC 8058 one-click
  * unsubscribe headers and the tags that join its SES events back to campaign and customer.
  */
 @ApplicationScoped
@@ -41,13 +40,14 @@ public class MessageComposer {
     private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {
     };
 
-    private final Engine qute;
+    private static final Mustache.Compiler PLAIN = Mustache.compiler().escapeHTML(false);
+    private static final Mustache.Compiler HTML = Mustache.compiler().escapeHTML(true);
+
     private final ObjectMapper json;
     private final MailPulseConfig config;
     private final Map<String, Template> parsed = new ConcurrentHashMap<>();
 
-    public MessageComposer(Engine qute, ObjectMapper json, MailPulseConfig config) {
-        this.qute = qute;
+    public MessageComposer(ObjectMapper json, MailPulseConfig config) {
         this.json = json;
         this.config = config;
     }
@@ -78,22 +78,21 @@ public class MessageComposer {
     private Message rendered(ClaimedMessage message, TemplateContent template, Map<String, Object> data, List<MessageHeader> headers) {
         String key = message.templateId() + "/" + template.version();
         // Line breaks in a subject would start new headers; a placeholder value must never be able to do that.
-        String subject = render(key + "/subject", template.subject(), Variant.TEXT_PLAIN, data).replaceAll("[\\r\\n]+", " ").strip();
+        String subject = render(key + "/subject", template.subject(), PLAIN, data).replaceAll("[\\r\\n]+", " ").strip();
         Body.Builder body = Body.builder();
         if (template.htmlBody() != null) {
-            body.html(content(render(key + "/html", template.htmlBody(), Variant.TEXT_HTML, data)));
+            body.html(content(render(key + "/html", template.htmlBody(), HTML, data)));
         }
         if (template.textBody() != null) {
-            body.text(content(render(key + "/text", template.textBody(), Variant.TEXT_PLAIN, data)));
+            body.text(content(render(key + "/text", template.textBody(), PLAIN, data)));
         }
         return Message.builder().subject(content(subject)).body(body.build()).headers(headers).build();
     }
 
-    private String render(String key, String source, String contentType, Map<String, Object> data) {
+    private String render(String key, String source, Mustache.Compiler compiler, Map<String, Object> data) {
         try {
-            Template template = parsed.computeIfAbsent(key + "/" + source.hashCode(),
-                    k -> qute.parse(source, new Variant(null, contentType, StandardCharsets.UTF_8.name())));
-            return template.data(data).render();
+            Template template = parsed.computeIfAbsent(key + "/" + source.hashCode(), k -> compiler.compile(source));
+            return template.execute(data);
         } catch (RuntimeException e) {
             throw new RenderingException(e.getMessage());
         }

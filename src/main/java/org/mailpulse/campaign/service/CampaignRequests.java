@@ -26,7 +26,7 @@ public final class CampaignRequests {
             @Min(1) @Max(4) Integer weekOfMonth) {
     }
 
-    /** {@code data}: the recipient's placeholder values ({@code {name}} in an internal template, TemplateData for SES). */
+    /** {@code data}: the recipient's placeholder values ({@code {{name}}} in a template, TemplateData for SES). */
     public record Recipient(@NotBlank @Size(max = 254) String email, Map<String, Object> data) {
     }
 

@@ -14,8 +14,8 @@ public final class TemplateRequests {
 
     /**
      * {@code ses}: SES renders its stored template {@code providerTemplateName} with the recipient's data.
-     * {@code internal}: MailPulse renders {@code subject}, {@code htmlBody} and {@code textBody} (Qute syntax,
-     * e.g. {@code Hello {name}}) with the recipient's data.
+     * {@code internal}: MailPulse renders {@code subject}, {@code htmlBody} and {@code textBody} (Mustache, the
+     * syntax of SES templates: {@code Hello {{name}}}) with the recipient's data.
      */
     public record Create(
             @NotBlank @Size(max = 200) String name,

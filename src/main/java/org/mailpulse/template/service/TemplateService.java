@@ -4,8 +4,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
-import io.quarkus.qute.Engine;
-import io.quarkus.qute.TemplateException;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.common.PageResponse;
@@ -21,11 +21,9 @@ import java.util.UUID;
 public class TemplateService {
 
     private final TemplateRepository templates;
-    private final Engine qute;
 
-    public TemplateService(TemplateRepository templates, Engine qute) {
+    public TemplateService(TemplateRepository templates) {
         this.templates = templates;
-        this.qute = qute;
     }
 
     @WithTransaction
@@ -79,8 +77,8 @@ public class TemplateService {
             return;
         }
         try {
-            qute.parse(content);
-        } catch (TemplateException e) {
+            Mustache.compiler().compile(content);
+        } catch (MustacheException e) {
             problems.add(field + ": is not a valid template: " + e.getMessage());
         }
     }
