@@ -62,7 +62,7 @@ class ApiContractTest {
         given().contentType(ContentType.JSON).body(Map.of("name", "x", "provider", "carrier-pigeon", "weekOfMonth", 9))
                 .post("/api/templates").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", org.hamcrest.Matchers.hasItems("provider", "weekOfMonth"));
-        given().contentType(ContentType.JSON).body(Map.of("name", "x", "provider", "internal", "subject", "Hi {{name"))
+        given().contentType(ContentType.JSON).body(Map.of("name", "x", "provider", "internal", "subject", "Hi {{#people}}{{name}}"))
                 .post("/api/templates").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", org.hamcrest.Matchers.hasItem("subject"));
         given().contentType(ContentType.JSON).body(Map.of("name", "x", "templateId", UUID.randomUUID()))

@@ -33,6 +33,7 @@ import org.mailpulse.campaign.service.EnrolmentService;
 import org.mailpulse.campaign.service.RecipientView;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Pages;
 import org.mailpulse.message.MessageStatus;
 import org.mailpulse.message.repository.CampaignRecipientRepository;
 
@@ -109,8 +110,7 @@ public class CampaignResource {
         var query = status == null || status.isBlank()
                 ? recipients.find("campaignId", Sort.by("email"), id)
                 : recipients.find("campaignId = ?1 and status = ?2", Sort.by("email"), id, messageStatus(status));
-        return query.page(page).list().chain(items -> query.count()
-                .map(total -> new PageResponse<>(items.stream().map(RecipientView::of).toList(), page.index, page.size, total)));
+        return Pages.of(query, page, RecipientView::of);
     }
 
     @POST

@@ -17,6 +17,7 @@ import org.mailpulse.campaign.Campaign;
 import org.mailpulse.campaign.CampaignStatus;
 import org.mailpulse.campaign.repository.CampaignRepository;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Pages;
 import org.mailpulse.common.Sql;
 import org.mailpulse.message.MessageStatus;
 import org.mailpulse.template.repository.TemplateRepository;
@@ -76,8 +77,7 @@ public class CampaignService {
         var query = status == null
                 ? campaigns.findAll(Sort.by("createdAt").descending())
                 : campaigns.find("status", Sort.by("createdAt").descending(), status);
-        return query.page(page).list().chain(items -> query.count()
-                .map(total -> new PageResponse<>(items.stream().map(c -> CampaignView.of(c, null)).toList(), page.index, page.size, total)));
+        return Pages.of(query, page, c -> CampaignView.of(c, null));
     }
 
     @WithSession

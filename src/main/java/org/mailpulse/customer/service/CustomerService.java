@@ -11,6 +11,7 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
 import org.mailpulse.common.Emails;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Pages;
 import org.mailpulse.customer.Customer;
 import org.mailpulse.customer.repository.CustomerRepository;
 
@@ -63,8 +64,7 @@ public class CustomerService {
         var query = where.isEmpty()
                 ? customers.findAll(Sort.by("email"))
                 : customers.find(String.join(" and ", where), Sort.by("email"), params);
-        return query.page(page).list().chain(items -> query.count()
-                .map(total -> new PageResponse<>(items.stream().map(CustomerView::of).toList(), page.index, page.size, total)));
+        return Pages.of(query, page, CustomerView::of);
     }
 
     @WithSession

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Pages;
 
 import java.time.Instant;
 
@@ -37,8 +38,6 @@ public class QuarantineResource {
     public Uni<PageResponse<QuarantinedView>> list(@Valid @BeanParam PageRequest request) {
         Page page = request.toPage();
         var query = quarantine.findAll(Sort.descending("id"));
-        return query.page(page).list().chain(items -> query.count().map(total -> new PageResponse<>(
-                items.stream().map(q -> new QuarantinedView(q.id, q.sqsMessageId, q.reason, q.body, q.bodyTruncated, q.receivedAt)).toList(),
-                page.index, page.size, total)));
+        return Pages.of(query, page, q -> new QuarantinedView(q.id, q.sqsMessageId, q.reason, q.body, q.bodyTruncated, q.receivedAt));
     }
 }

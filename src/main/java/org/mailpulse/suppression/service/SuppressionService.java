@@ -7,6 +7,7 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Pages;
 import org.mailpulse.suppression.Suppression;
 import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.suppression.SuppressionSource;
@@ -28,9 +29,7 @@ public class SuppressionService {
         var query = reason == null
                 ? suppressions.findAll(Sort.by("email"))
                 : suppressions.find("reason", Sort.by("email"), reason);
-        return query.page(page).list()
-                .chain(items -> query.count().map(total -> new PageResponse<>(items.stream().map(SuppressionView::of).toList(),
-                        page.index, page.size, total)));
+        return Pages.of(query, page, SuppressionView::of);
     }
 
     @WithSession

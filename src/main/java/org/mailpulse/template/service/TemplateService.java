@@ -9,6 +9,7 @@ import com.samskivert.mustache.MustacheException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Pages;
 import org.mailpulse.template.Template;
 import org.mailpulse.template.TemplateProvider;
 import org.mailpulse.template.repository.TemplateRepository;
@@ -63,8 +64,7 @@ public class TemplateService {
     @WithSession
     public Uni<PageResponse<TemplateView>> list(Page page) {
         var query = templates.findAll(Sort.by("createdAt").descending());
-        return query.page(page).list().chain(items -> query.count()
-                .map(total -> new PageResponse<>(items.stream().map(TemplateView::of).toList(), page.index, page.size, total)));
+        return Pages.of(query, page, TemplateView::of);
     }
 
     @WithSession
