@@ -25,6 +25,8 @@ public interface MailPulseConfig {
 
     Weekly weekly();
 
+    Reports reports();
+
     interface Api {
         /**
          * Bearer tokens accepted on /api/**, comma separated (from a Kubernetes Secret). Several may be valid at
@@ -148,5 +150,18 @@ public interface MailPulseConfig {
         /** When the weekly job runs (Quartz-style cron, UTC). */
         @WithDefault("0 0 6 * * ?")
         String cron();
+    }
+
+    interface Reports {
+        @WithDefault("true")
+        boolean rollupEnabled();
+
+        /** When the daily rollup runs (UTC); it rolls up every completed day not rolled up yet. */
+        @WithDefault("0 15 0 * * ?")
+        String rollupCron();
+
+        /** How far back a catch-up reaches after a long outage. */
+        @WithDefault("35")
+        int catchUpDays();
     }
 }

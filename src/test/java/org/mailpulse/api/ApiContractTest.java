@@ -29,6 +29,7 @@ class ApiContractTest {
             "get /api/messages/{sesMessageId}",
             "get /api/suppressions", "get /api/suppressions/{email}", "put /api/suppressions/{email}", "delete /api/suppressions/{email}",
             "get /api/ingest/quarantine",
+            "get /api/reports/daily", "get /api/reports/domains", "get /api/reports/messages", "post /api/reports/rollups/{day}",
             "get /unsubscribe/{token}", "post /unsubscribe/{token}");
 
     @Test

@@ -1,0 +1,168 @@
+package org.mailpulse.report.rest;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Pages;
+import org.mailpulse.report.DailyCounts;
+import org.mailpulse.report.ReportSummary;
+import org.mailpulse.report.repository.DailyCampaignReportRepository;
+import org.mailpulse.report.repository.DailyDomainReportRepository;
+import org.mailpulse.report.repository.ReportSummaryRepository;
+import org.mailpulse.report.rollup.DailyRollup;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+@Path("/api/reports")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Reports")
+public class ReportResource {
+
+    /** One rollup row with its rates (delivery, bounce, complaint, unsubscribe of sent; open, click of delivered). */
+    public record DailyView(LocalDate day, UUID campaignId, String domain, long sent, long delivered, long bouncedHard,
+                            long bouncedSoft, long complained, long uniqueOpens, long uniqueClicks, long unsubscribed,
+                            double deliveryRate, double bounceRate, double complaintRate, double openRate, double clickRate,
+                            double clickToOpenRate, double unsubscribeRate) {
+
+        static DailyView of(LocalDate day, UUID campaignId, String domain, DailyCounts c) {
+            return new DailyView(day, campaignId, domain, c.sent, c.delivered, c.bouncedHard, c.bouncedSoft, c.complained,
+                    c.uniqueOpens, c.uniqueClicks, c.unsubscribed, rate(c.delivered, c.sent), rate(c.bouncedHard + c.bouncedSoft, c.sent),
+                    rate(c.complained, c.sent), rate(c.uniqueOpens, c.delivered), rate(c.uniqueClicks, c.delivered),
+                    rate(c.uniqueClicks, c.uniqueOpens), rate(c.unsubscribed, c.sent));
+        }
+
+        private static double rate(long part, long whole) {
+            return whole == 0 ? 0.0 : Math.round(part * 10_000.0 / whole) / 10_000.0;
+        }
+    }
+
+    private final DailyCampaignReportRepository campaigns;
+    private final DailyDomainReportRepository domains;
+    private final ReportSummaryRepository summaries;
+    private final DailyRollup rollup;
+
+    public ReportResource(DailyCampaignReportRepository campaigns, DailyDomainReportRepository domains,
+                          ReportSummaryRepository summaries, DailyRollup rollup) {
+        this.campaigns = campaigns;
+        this.domains = domains;
+        this.summaries = summaries;
+        this.rollup = rollup;
+    }
+
+    @GET
+    @Path("/daily")
+    @WithSession
+    @Operation(summary = "Daily rollups per campaign between from and to (inclusive, default the last 30 days)")
+    public Uni<PageResponse<DailyView>> daily(@QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to,
+                                              @QueryParam("campaignId") UUID campaignId, @Valid @BeanParam PageRequest page) {
+        Parameters params = Range.of(from, to).parameters();
+        String where = "day between :from and :to" + (campaignId == null ? "" : " and campaignId = :campaign");
+        if (campaignId != null) {
+            params.and("campaign", campaignId);
+        }
+        return Pages.of(campaigns.find(where, Sort.by("day").and("campaignId"), params), page.toPage(),
+                r -> DailyView.of(r.day, r.campaignId, null, r));
+    }
+
+    @GET
+    @Path("/domains")
+    @WithSession
+    @Operation(summary = "Daily rollups per recipient domain between from and to (inclusive)")
+    public Uni<PageResponse<DailyView>> domains(@QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to,
+                                                @Valid @BeanParam PageRequest page) {
+        return Pages.of(domains.find("day between :from and :to", Sort.by("day").and("domain"), Range.of(from, to).parameters()), page.toPage(),
+                r -> DailyView.of(r.day, null, r.domain, r));
+    }
+
+    @GET
+    @Path("/messages")
+    @WithSession
+    @Operation(summary = "The per-message report (first time of each SES event), by mail date, report type, user and event type")
+    public Uni<PageResponse<ReportSummary>> messages(@QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to,
+                                                     @QueryParam("reportType") Integer reportType, @QueryParam("userId") String userId,
+                                                     @QueryParam("eventType") String eventType, @Valid @BeanParam PageRequest page) {
+        Range range = Range.of(from, to);
+        Parameters params = Parameters.with("fromTime", range.start().atStartOfDay().toInstant(ZoneOffset.UTC))
+                .and("toTime", range.end().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+        List<String> where = new ArrayList<>(List.of("mailTimestamp >= :fromTime and mailTimestamp < :toTime"));
+        if (reportType != null) {
+            where.add("reportType = :reportType");
+            params.and("reportType", reportType);
+        }
+        if (userId != null && !userId.isBlank()) {
+            where.add("userId = :userId");
+            params.and("userId", userId);
+        }
+        if (eventType != null && !eventType.isBlank()) {
+            where.add(eventColumn(eventType) + " is not null");
+        }
+        return Pages.of(summaries.find(String.join(" and ", where), Sort.by("mailTimestamp").and("id"), params), page.toPage(), s -> s);
+    }
+
+    @POST
+    @Path("/rollups/{day}")
+    @Operation(summary = "Roll up one day again (409 while another replica is rolling up)")
+    public Uni<Response> rerun(@PathParam("day") @NotNull LocalDate day) {
+        return rollup.rollUp(day).map(done -> {
+            if (!done) {
+                throw new ClientErrorException("A rollup is running on another replica; try again shortly", Response.Status.CONFLICT);
+            }
+            return Response.noContent().build();
+        });
+    }
+
+    /** Inclusive days; by default the last 30 days up to today (UTC). */
+    private record Range(LocalDate start, LocalDate end) {
+        static Range of(LocalDate from, LocalDate to) {
+            LocalDate end = to != null ? to : LocalDate.now(ZoneOffset.UTC);
+            LocalDate start = from != null ? from : end.minusDays(30);
+            if (start.isAfter(end)) {
+                throw new BadRequestException("from must not be after to");
+            }
+            return new Range(start, end);
+        }
+
+        Parameters parameters() {
+            return Parameters.with("from", start).and("to", end);
+        }
+    }
+
+    private static String eventColumn(String eventType) {
+        return switch (eventType.toLowerCase()) {
+            case "send" -> "sendAt";
+            case "delivery" -> "deliveryAt";
+            case "bounce" -> "bounceAt";
+            case "complaint" -> "complaintAt";
+            case "open" -> "openAt";
+            case "click" -> "clickAt";
+            case "reject" -> "rejectAt";
+            case "rendering_failure", "rendering failure" -> "renderingFailureAt";
+            case "delivery_delay", "deliverydelay" -> "deliveryDelayAt";
+            case "subscription" -> "subscriptionAt";
+            default -> throw new BadRequestException("eventType must be one of send, delivery, bounce, complaint, open, click, "
+                    + "reject, rendering_failure, delivery_delay, subscription");
+        };
+    }
+}
