@@ -27,6 +27,8 @@ public interface MailPulseConfig {
 
     Reports reports();
 
+    Reputation reputation();
+
     interface Api {
         /**
          * Bearer tokens accepted on /api/**, comma separated (from a Kubernetes Secret). Several may be valid at
@@ -163,5 +165,29 @@ public interface MailPulseConfig {
         /** How far back a catch-up reaches after a long outage. */
         @WithDefault("35")
         int catchUpDays();
+    }
+
+    interface Reputation {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Rates are of the messages sent within this window. */
+        @WithDefault("24h")
+        Duration window();
+
+        /** Hard-bounce rate at which sending stops (SES reviews accounts at 5%). */
+        @WithDefault("0.05")
+        double bounceLimit();
+
+        /** Complaint rate at which sending stops (SES reviews accounts at 0.1%). */
+        @WithDefault("0.001")
+        double complaintLimit();
+
+        /** Fewer sends than this in the window say nothing about reputation; the guard waits. */
+        @WithDefault("100")
+        int minVolume();
+
+        @WithDefault("1m")
+        Duration checkEvery();
     }
 }

@@ -1,0 +1,90 @@
+package org.mailpulse.report.reputation;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.config.MailPulseConfig;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Watches the hard-bounce and complaint rates of the messages sent in the rolling window. When either reaches
+ * its limit, every queued or sending campaign is paused with the reason; they resume only by the explicit resume
+ * call. The guard pauses on the change from healthy to over the limit, so an operator's deliberate resume while
+ * the rates are still high is not undone a minute later.
+ */
+@ApplicationScoped
+public class ReputationGuard {
+
+    public record Rates(long sent, long hardBounces, long complaints, double bounceRate, double complaintRate, boolean overLimit, String reason) {
+    }
+
+    private static final String RATES = """
+            SELECT count(*) AS sent, count(*) FILTER (WHERE bounce_type = 'hard') AS hard, count(complained_at) AS complaints
+            FROM campaign_recipients WHERE sent_at > now() - $1::bigint * interval '1 second'
+            """;
+
+    private static final String PAUSE_ALL = """
+            UPDATE campaigns SET status = 'paused', paused_reason = $1, updated_at = now() WHERE status IN ('queued', 'sending')
+            """;
+
+    private final Pool pool;
+    private final MailPulseConfig.Reputation config;
+    private final AtomicReference<Rates> last = new AtomicReference<>(new Rates(0, 0, 0, 0, 0, false, null));
+
+    public ReputationGuard(Pool pool, MailPulseConfig config, MeterRegistry registry) {
+        this.pool = pool;
+        this.config = config.reputation();
+        Gauge.builder("mailpulse.reputation.bounce.rate", last, r -> r.get().bounceRate()).register(registry);
+        Gauge.builder("mailpulse.reputation.complaint.rate", last, r -> r.get().complaintRate()).register(registry);
+        Gauge.builder("mailpulse.reputation.over.limit", last, r -> r.get().overLimit() ? 1 : 0).register(registry);
+    }
+
+    @Scheduled(every = "${mailpulse.reputation.check-every:1m}", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return config.enabled() ? check().replaceWithVoid() : Uni.createFrom().voidItem();
+    }
+
+    /** Measures the rates and pauses sending if they just crossed a limit. */
+    public Uni<Rates> check() {
+        return pool.preparedQuery(RATES).execute(Tuple.of(config.window().toSeconds())).chain(rows -> {
+            Rates rates = rates(rows.iterator().next());
+            Rates before = last.getAndSet(rates);
+            if (!rates.overLimit() || before.overLimit()) {
+                return Uni.createFrom().item(rates);
+            }
+            Log.warnf("Reputation guard: %s; pausing every queued and sending campaign", rates.reason());
+            return pool.preparedQuery(PAUSE_ALL).execute(Tuple.of("reputation guard: " + rates.reason())).replaceWith(rates);
+        });
+    }
+
+    public Rates lastRates() {
+        return last.get();
+    }
+
+    private Rates rates(Row row) {
+        long sent = row.getLong("sent");
+        long hard = row.getLong("hard");
+        long complaints = row.getLong("complaints");
+        double bounceRate = sent == 0 ? 0 : (double) hard / sent;
+        double complaintRate = sent == 0 ? 0 : (double) complaints / sent;
+        String reason = null;
+        if (sent >= config.minVolume()) {
+            if (bounceRate >= config.bounceLimit()) {
+                reason = String.format(Locale.ROOT, "hard-bounce rate %.2f%% reached the limit of %.2f%% over %d sends",
+                        bounceRate * 100, config.bounceLimit() * 100, sent);
+            } else if (complaintRate >= config.complaintLimit()) {
+                reason = String.format(Locale.ROOT, "complaint rate %.3f%% reached the limit of %.3f%% over %d sends",
+                        complaintRate * 100, config.complaintLimit() * 100, sent);
+            }
+        }
+        return new Rates(sent, hard, complaints, bounceRate, complaintRate, reason != null, reason);
+    }
+}
