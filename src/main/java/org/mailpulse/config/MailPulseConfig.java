@@ -29,6 +29,8 @@ public interface MailPulseConfig {
 
     Reputation reputation();
 
+    Retention retention();
+
     interface Api {
         /**
          * Bearer tokens accepted on /api/**, comma separated (from a Kubernetes Secret). Several may be valid at
@@ -189,5 +191,18 @@ public interface MailPulseConfig {
 
         @WithDefault("1m")
         Duration checkEvery();
+    }
+
+    interface Retention {
+        /** History rows (email_events_op) older than this are dropped, a whole month partition at a time. */
+        @WithDefault("90d")
+        Duration operationalEvents();
+
+        /** Per-event report rows (ses_report_detail) older than this are dropped the same way. */
+        @WithDefault("400d")
+        Duration reportDetails();
+
+        @WithDefault("0 30 1 * * ?")
+        String cron();
     }
 }

@@ -1,0 +1,162 @@
+package org.mailpulse.bench;
+
+import org.mailpulse.testsupport.SesFixtures;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The benchmark's events: a traffic-like mix of SES event types built from the committed fixtures, half of them in
+ * an SNS envelope, some of messages MailPulse did not send, and a share of exact duplicates of earlier bodies.
+ *
+ * <p>Bodies are rendered ahead of time with {@link #TIME_PLACEHOLDER} as every timestamp; the sender replaces it
+ * with the moment it enqueues, so that the event time is the enqueue time.
+ */
+final class Workload {
+
+    static final String TIME_PLACEHOLDER = SesFixtures.sesTimestamp(Instant.EPOCH);
+
+    private static final double DUPLICATE_SHARE = 0.05;
+    private static final double UNKNOWN_MESSAGE_SHARE = 0.02;
+    private static final double SNS_SHARE = 0.5;
+
+    /** Share of each kind in percent; where a kind has several fixtures (both record formats, variants) one is drawn at random. */
+    private enum Kind {
+        SEND(20, "publishing/send.json"),
+        DELIVERY(19, "publishing/delivery.json", "notification/delivery.json"),
+        OPEN(25, "publishing/open.json"),
+        CLICK(10, "publishing/click.json"),
+        BOUNCE_TRANSIENT(3, "publishing/bounce-transient.json", "notification/bounce-transient.json"),
+        BOUNCE_PERMANENT(2, "publishing/bounce-permanent.json", "notification/bounce-permanent.json"),
+        COMPLAINT(1, "publishing/complaint.json", "notification/complaint.json"),
+        DELIVERY_DELAY(3, "publishing/delivery-delay.json"),
+        REJECT(1, "publishing/reject.json"),
+        RENDERING_FAILURE(1, "publishing/rendering-failure.json"),
+        SUBSCRIPTION(1, "publishing/subscription-unsubscribe-all.json", "publishing/subscription-topic-change.json");
+
+        private static final int TOTAL_WEIGHT = Arrays.stream(values()).mapToInt(k -> k.weight).sum();
+
+        final int weight;
+        final String[] fixtures;
+
+        Kind(int weight, String... fixtures) {
+            this.weight = weight;
+            this.fixtures = fixtures;
+        }
+
+        static Kind draw(Random random) {
+            int ticket = random.nextInt(TOTAL_WEIGHT);
+            for (Kind kind : values()) {
+                ticket -= kind.weight;
+                if (ticket < 0) {
+                    return kind;
+                }
+            }
+            throw new IllegalStateException();
+        }
+    }
+
+    /**
+     * One event: its fixture, the index of its message in a {@link Population} (-1: a message MailPulse did not
+     * send), and for a duplicate the index of the event it repeats (else -1).
+     */
+    record Spec(String fixture, int message, boolean sns, int duplicateOf) {
+
+        boolean isDuplicate() {
+            return duplicateOf >= 0;
+        }
+    }
+
+    private final String run;
+    private final List<Spec> specs;
+
+    private Workload(String run, List<Spec> specs) {
+        this.run = run;
+        this.specs = specs;
+    }
+
+    /**
+     * Messages are visited round-robin, so two events of one message are at least {@code messages} positions apart: raw
+     * records (keyed on message, type, time and recipients) of the same message and type are then never stamped
+     * with the same millisecond, and every non-duplicate is a distinct input.
+     */
+    static Workload generate(String run, int events, int messages, long seed) {
+        Random random = new Random(seed);
+        List<Spec> specs = new ArrayList<>(events);
+        List<Integer> originals = new ArrayList<>(events);
+        int nextMessage = 0;
+        for (int i = 0; i < events; i++) {
+            if (!originals.isEmpty() && random.nextDouble() < DUPLICATE_SHARE) {
+                specs.add(new Spec(null, -1, false, originals.get(random.nextInt(originals.size()))));
+                continue;
+            }
+            Kind kind = Kind.draw(random);
+            String fixture = kind.fixtures[random.nextInt(kind.fixtures.length)];
+            int message = random.nextDouble() < UNKNOWN_MESSAGE_SHARE ? -1 : nextMessage++ % messages;
+            specs.add(new Spec(fixture, message, random.nextDouble() < SNS_SHARE, -1));
+            originals.add(i);
+        }
+        return new Workload(run, specs);
+    }
+
+    int size() {
+        return specs.size();
+    }
+
+    Spec spec(int index) {
+        return specs.get(index);
+    }
+
+    int unique() {
+        return size() - duplicates();
+    }
+
+    int duplicates() {
+        return (int) specs.stream().filter(Spec::isDuplicate).count();
+    }
+
+    int unknownMessages() {
+        return (int) specs.stream().filter(s -> !s.isDuplicate() && s.message() < 0).count();
+    }
+
+    int inSnsEnvelope() {
+        return (int) specs.stream().filter(s -> !s.isDuplicate() && s.sns()).count();
+    }
+
+    int[] duplicateOf() {
+        return specs.stream().mapToInt(Spec::duplicateOf).toArray();
+    }
+
+    /** The SQS bodies for the messages of {@code population}, with placeholder times; null where an event repeats an earlier one. */
+    String[] templates(Population population) {
+        String[] templates = new String[size()];
+        for (int i = 0; i < size(); i++) {
+            if (!spec(i).isDuplicate()) {
+                templates[i] = template(i, population);
+            }
+        }
+        return templates;
+    }
+
+    private String template(int index, Population population) {
+        Spec spec = spec(index);
+        SesFixtures.Event event = SesFixtures.event(spec.fixture())
+                .mailTimestamp(Instant.EPOCH)
+                .eventTimestamp(Instant.EPOCH)
+                .userId("bench-user")
+                .reportType("1");
+        if (spec.message() >= 0) {
+            Population.Recipient recipient = population.recipient(spec.message());
+            event.messageId(recipient.sesMessageId())
+                    .recipient(recipient.email())
+                    .campaignId(population.campaignId().toString())
+                    .customerId(recipient.customerId().toString());
+        } else {
+            event.messageId(run + "-unknown-" + index).recipient("unknown-" + run + "-" + index + "@elsewhere.example.com");
+        }
+        return spec.sns() ? event.inSnsEnvelope(run + "-sns-" + index) : event.raw();
+    }
+}
