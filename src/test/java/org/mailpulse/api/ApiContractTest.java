@@ -25,7 +25,7 @@ class ApiContractTest {
             "post /api/templates", "get /api/templates", "get /api/templates/{id}",
             "post /api/campaigns", "get /api/campaigns", "get /api/campaigns/{id}", "post /api/campaigns/{id}/recipients",
             "get /api/campaigns/{id}/recipients", "post /api/campaigns/{id}/queue", "post /api/campaigns/{id}/pause",
-            "post /api/campaigns/{id}/resume", "get /api/campaigns/{id}/stats",
+            "post /api/campaigns/{id}/resume", "get /api/campaigns/{id}/stats", "get /api/campaigns/{id}/live",
             "get /api/messages/{sesMessageId}",
             "get /api/suppressions", "get /api/suppressions/{email}", "put /api/suppressions/{email}", "delete /api/suppressions/{email}",
             "get /api/ingest/quarantine",

@@ -52,9 +52,11 @@ public class CampaignResource {
     private final CampaignStats stats;
     private final CampaignRecipientRepository recipients;
     private final ManagedExecutor worker;
+    private final org.mailpulse.message.live.StatusFeed feed;
 
     public CampaignResource(CampaignService campaigns, EnrolmentService enrolment, CampaignStats stats,
-                            CampaignRecipientRepository recipients, ManagedExecutor worker) {
+                            CampaignRecipientRepository recipients, ManagedExecutor worker, org.mailpulse.message.live.StatusFeed feed) {
+        this.feed = feed;
         this.campaigns = campaigns;
         this.enrolment = enrolment;
         this.stats = stats;
@@ -132,6 +134,15 @@ public class CampaignResource {
     @Operation(summary = "paused → queued (and on to sending)")
     public Uni<CampaignView> resume(@PathParam("id") UUID id) {
         return campaigns.apply(id, CampaignStatus.Action.RESUME, null);
+    }
+
+    @GET
+    @Path("/{id}/live")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-Sent Events: each committed status change of the campaign's messages, from any replica")
+    public io.smallrye.mutiny.Multi<org.mailpulse.message.live.StatusFeed.StatusChanged> live(@PathParam("id") UUID id) {
+        return feed.of(id);
     }
 
     @GET

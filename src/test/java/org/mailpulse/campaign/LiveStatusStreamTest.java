@@ -1,0 +1,106 @@
+package org.mailpulse.campaign;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.Test;
+import org.mailpulse.testsupport.ApiToken;
+import org.mailpulse.testsupport.Db;
+import org.mailpulse.testsupport.Queue;
+import org.mailpulse.testsupport.SesFixtures;
+import org.mailpulse.testsupport.TestData;
+import org.mailpulse.testsupport.TestData.SentMessage;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The live stream shows each committed status change of the campaign's messages, in order, whoever made it. */
+@QuarkusTest
+class LiveStatusStreamTest {
+
+    @Test
+    void aClientSeesEveryChangeCommittedByTheIngestionAndByAnotherWriter() throws Exception {
+        UUID campaign = TestData.campaign();
+        UUID other = TestData.campaign();
+        List<SentMessage> messages = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            messages.add(TestData.sentMessage(campaign));
+        }
+        SentMessage elsewhere = TestData.sentMessage(other);
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/campaigns/" + campaign + "/live"))
+                .header("Authorization", "Bearer " + ApiToken.TOKEN).header("Accept", "text/event-stream").build();
+        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("data:")) {
+                        events.add(line.substring(5).trim());
+                    }
+                }
+            } catch (Exception ignored) {
+                // the stream ends with the test
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        Thread.sleep(500); // the subscription is in place
+
+        List<String> bodies = new ArrayList<>();
+        Instant base = Instant.parse("2026-11-20T10:00:00Z");
+        for (SentMessage m : messages) {
+            bodies.add(body("publishing/delivery.json", m, base));
+        }
+        bodies.add(body("publishing/delivery.json", elsewhere, base));
+        Queue.send(bodies);
+        Queue.awaitDrained();
+        bodies.clear();
+        for (SentMessage m : messages) {
+            bodies.add(body("publishing/open.json", m, base.plusSeconds(60)));
+        }
+        Queue.send(bodies);
+        Queue.awaitDrained();
+        // Another writer entirely (a plain JDBC session): its commit reaches the stream too.
+        Db.update("update campaign_recipients set status = 'COMPLAINED', status_rank = 13 where ses_message_id = ?", messages.get(0).sesMessageId());
+
+        List<String> received = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (received.size() < 11 && System.nanoTime() < deadline) {
+            String event = events.poll(200, TimeUnit.MILLISECONDS);
+            if (event != null) {
+                received.add(event);
+            }
+        }
+        assertThat(received).hasSize(11);
+        assertThat(received).noneMatch(e -> e.contains(elsewhere.sesMessageId()));
+        for (SentMessage m : messages) {
+            List<String> own = received.stream().filter(e -> e.contains(m.sesMessageId())).toList();
+            assertThat(own.get(0)).contains("\"to\":\"DELIVERED\"");
+            assertThat(own.get(1)).contains("\"from\":\"DELIVERED\"").contains("\"to\":\"OPENED\"");
+        }
+        assertThat(received.get(10)).contains(messages.get(0).sesMessageId()).contains("\"to\":\"COMPLAINED\"");
+        Thread.sleep(300);
+        assertThat(events).isEmpty();
+    }
+
+    private static String body(String fixture, SentMessage m, Instant at) {
+        return SesFixtures.event(fixture).messageId(m.sesMessageId()).recipient(m.email()).eventTimestamp(at)
+                .inSnsEnvelope("sns-" + UUID.randomUUID());
+    }
+}
