@@ -15,7 +15,7 @@ import java.time.Duration;
 @ApplicationScoped
 public class SendRateLimiter {
 
-    static final Duration MARGIN = Duration.ofMillis(100);
+    static final Duration MARGIN = Duration.ofMillis(200);
 
     private final long windowNanos;
     private final long[] starts;

@@ -97,6 +97,7 @@ class LiveStatusStreamTest {
         assertThat(received.get(10)).contains(messages.get(0).sesMessageId()).contains("\"to\":\"COMPLAINED\"");
         Thread.sleep(300);
         assertThat(events).isEmpty();
+        response.body().close();
     }
 
     private static String body(String fixture, SentMessage m, Instant at) {
