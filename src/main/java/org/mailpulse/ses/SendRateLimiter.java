@@ -31,9 +31,10 @@ public class SendRateLimiter {
 
     /** Completes when the caller may start one send. */
     public Uni<Void> acquire() {
-        long waitNanos = reserve();
+        // Timers work in whole milliseconds (a sub-millisecond timer is refused): round the wait up.
+        long waitMillis = (reserve() + 999_999) / 1_000_000;
         Uni<Void> permit = Uni.createFrom().voidItem();
-        return waitNanos <= 0 ? permit : permit.onItem().delayIt().by(Duration.ofNanos(waitNanos));
+        return waitMillis <= 0 ? permit : permit.onItem().delayIt().by(Duration.ofMillis(waitMillis));
     }
 
     /** SES said slow down: nobody on this replica starts a send before the pause is over. */

@@ -111,7 +111,10 @@ public class CampaignSender {
         // The permit is taken right before the call, so no database round trip sits between them to bunch calls up.
         return ledger.startAttempt(message)
                 .chain(started -> !started ? Uni.createFrom().voidItem()
-                        : limiter.acquire().chain(() -> mailer.send(request)).emitOn(onContext).chain(outcome -> record(message, outcome)));
+                        : limiter.acquire()
+                                // Nothing reached SES: hand the message back instead of leaving it for review.
+                                .onFailure().call(failure -> ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))
+                                .chain(() -> mailer.send(request)).emitOn(onContext).chain(outcome -> record(message, outcome)));
     }
 
     private Uni<Void> record(ClaimedMessage message, SendOutcome outcome) {
