@@ -1,8 +1,5 @@
 package org.mailpulse.campaign;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /**
  * draft → queued → sending → done; paused from queued or sending, and resume back to queued (the sender moves
  * it on to sending). Every other move is refused.
@@ -34,9 +31,5 @@ public enum CampaignStatus {
     /** Recipients may be added until the campaign is done. */
     public boolean acceptsRecipients() {
         return this != DONE;
-    }
-
-    public static Set<CampaignStatus> active() {
-        return EnumSet.of(QUEUED, SENDING);
     }
 }

@@ -31,9 +31,4 @@ public final class Emails {
         }
         return email.charAt(0) + "***" + email.substring(at);
     }
-
-    public static String domainOf(String email) {
-        int at = email.lastIndexOf('@');
-        return at < 0 ? "" : email.substring(at + 1);
-    }
 }

@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Rates;
 
 import java.util.UUID;
 
@@ -54,12 +55,8 @@ public class CampaignStats {
             long bounced = r.getLong("bounced_hard") + r.getLong("bounced_soft");
             return new Stats(r.getLong("recipients"), sent, delivered, r.getLong("bounced_hard"), r.getLong("bounced_soft"),
                     r.getLong("complained"), opened, clicked, r.getLong("unsubscribed"), r.getLong("failed"), r.getLong("suppressed"),
-                    rate(delivered, sent), rate(bounced, sent), rate(r.getLong("complained"), sent), rate(opened, delivered),
-                    rate(clicked, delivered), rate(clicked, opened), rate(r.getLong("unsubscribed"), sent));
+                    Rates.of(delivered, sent), Rates.of(bounced, sent), Rates.of(r.getLong("complained"), sent), Rates.of(opened, delivered),
+                    Rates.of(clicked, delivered), Rates.of(clicked, opened), Rates.of(r.getLong("unsubscribed"), sent));
         });
-    }
-
-    static double rate(long part, long whole) {
-        return whole == 0 ? 0.0 : Math.round(part * 10_000.0 / whole) / 10_000.0;
     }
 }

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
+import org.mailpulse.common.Rates;
 import org.mailpulse.report.DailyCounts;
 import org.mailpulse.report.ReportSummary;
 import org.mailpulse.report.repository.DailyCampaignReportRepository;
@@ -48,13 +49,9 @@ public class ReportResource {
 
         static DailyView of(LocalDate day, UUID campaignId, String domain, DailyCounts c) {
             return new DailyView(day, campaignId, domain, c.sent, c.delivered, c.bouncedHard, c.bouncedSoft, c.complained,
-                    c.uniqueOpens, c.uniqueClicks, c.unsubscribed, rate(c.delivered, c.sent), rate(c.bouncedHard + c.bouncedSoft, c.sent),
-                    rate(c.complained, c.sent), rate(c.uniqueOpens, c.delivered), rate(c.uniqueClicks, c.delivered),
-                    rate(c.uniqueClicks, c.uniqueOpens), rate(c.unsubscribed, c.sent));
-        }
-
-        private static double rate(long part, long whole) {
-            return whole == 0 ? 0.0 : Math.round(part * 10_000.0 / whole) / 10_000.0;
+                    c.uniqueOpens, c.uniqueClicks, c.unsubscribed, Rates.of(c.delivered, c.sent), Rates.of(c.bouncedHard + c.bouncedSoft, c.sent),
+                    Rates.of(c.complained, c.sent), Rates.of(c.uniqueOpens, c.delivered), Rates.of(c.uniqueClicks, c.delivered),
+                    Rates.of(c.uniqueClicks, c.uniqueOpens), Rates.of(c.unsubscribed, c.sent));
         }
     }
 

@@ -13,7 +13,7 @@ import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.suppression.SuppressionSource;
 import org.mailpulse.suppression.repository.SuppressionRepository;
 
-import java.util.Locale;
+import org.mailpulse.common.Emails;
 
 @ApplicationScoped
 public class SuppressionService {
@@ -34,7 +34,7 @@ public class SuppressionService {
 
     @WithSession
     public Uni<SuppressionView> find(String email) {
-        return suppressions.findById(normalise(email)).onItem().ifNotNull().transform(SuppressionView::of);
+        return suppressions.findById(Emails.normalise(email)).onItem().ifNotNull().transform(SuppressionView::of);
     }
 
     /**
@@ -43,7 +43,7 @@ public class SuppressionService {
      */
     @WithTransaction
     public Uni<Upserted> suppress(String email, SuppressionReason reason, SuppressionSource source, String detail) {
-        String address = normalise(email);
+        String address = Emails.normalise(email);
         return suppressions.findById(address).chain(existing -> {
             if (existing == null) {
                 Suppression created = new Suppression();
@@ -64,13 +64,9 @@ public class SuppressionService {
 
     @WithTransaction
     public Uni<Boolean> remove(String email) {
-        return suppressions.deleteById(normalise(email));
+        return suppressions.deleteById(Emails.normalise(email));
     }
 
     public record Upserted(SuppressionView suppression, boolean created) {
-    }
-
-    public static String normalise(String email) {
-        return email.trim().toLowerCase(Locale.ROOT);
     }
 }
