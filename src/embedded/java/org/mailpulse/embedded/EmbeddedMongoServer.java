@@ -6,21 +6,39 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 /**
  * A MongoDB wire-protocol server in memory (mongo-java-server). It accepts but does not enforce secondary
  * indexes and never expires TTL documents, so nothing in MailPulse relies on either for correctness.
+ * {@link #stop()} and {@link #restart()} play an outage: clients are cut off, the documents survive.
  */
 public final class EmbeddedMongoServer implements AutoCloseable {
 
-    private final MongoServer server;
+    private final MemoryBackend documents = new MemoryBackend();
     private final int port;
+    private volatile MongoServer server;
 
-    private EmbeddedMongoServer(MongoServer server, int port) {
-        this.server = server;
+    private EmbeddedMongoServer(int port) {
         this.port = port;
     }
 
     public static EmbeddedMongoServer start(int port) {
-        MongoServer server = new MongoServer(new MemoryBackend());
-        server.bind("127.0.0.1", port);
-        return new EmbeddedMongoServer(server, port);
+        EmbeddedMongoServer mongo = new EmbeddedMongoServer(port);
+        mongo.restart();
+        return mongo;
+    }
+
+    /** Closes the port and every client connection. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdownNow();
+            server = null;
+        }
+    }
+
+    /** Listens again on the same port, over the same documents. */
+    public synchronized void restart() {
+        if (server == null) {
+            MongoServer listening = new MongoServer(documents);
+            listening.bind("127.0.0.1", port);
+            server = listening;
+        }
     }
 
     public int port() {
@@ -33,6 +51,6 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdownNow();
+        stop();
     }
 }

@@ -1,6 +1,12 @@
 package org.mailpulse.embedded;
 
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.util.NowProvider;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -13,7 +19,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import java.net.URI;
 import java.util.Map;
 
-/** ElasticMQ on loopback with the input queue of SES events and its dead-letter queue. */
+import scala.Option;
+
+/**
+ * ElasticMQ on loopback with the input queue of SES events and its dead-letter queue. {@link #stop()} and
+ * {@link #restart()} play an outage: the HTTP endpoint goes away, the queues and their messages stay in the
+ * queue manager, as they would in SQS.
+ */
 public final class EmbeddedSqsServer implements AutoCloseable {
 
     public static final String REGION = "us-east-1";
@@ -24,26 +36,51 @@ public final class EmbeddedSqsServer implements AutoCloseable {
     /** SQS moves a message to the dead-letter queue after this many receives; MailPulse backs off long before. */
     public static final int MAX_RECEIVE_COUNT = 10;
 
-    private final SQSRestServer server;
+    private final ActorSystem actors;
+    private final ActorRef queues;
     private final int port;
-    private final String inputQueueUrl;
-    private final String deadLetterQueueUrl;
+    private volatile SQSRestServer server;
+    private String inputQueueUrl;
+    private String deadLetterQueueUrl;
 
-    private EmbeddedSqsServer(SQSRestServer server, int port, String inputQueueUrl, String deadLetterQueueUrl) {
-        this.server = server;
+    private EmbeddedSqsServer(int port) {
         this.port = port;
-        this.inputQueueUrl = inputQueueUrl;
-        this.deadLetterQueueUrl = deadLetterQueueUrl;
+        this.actors = ActorSystem.create("elasticmq-" + port);
+        this.queues = actors.actorOf(Props.create(QueueManagerActor.class, new NowProvider(), StrictSQSLimits$.MODULE$, Option.empty()));
     }
 
     public static EmbeddedSqsServer start(int port) {
-        SQSRestServer server = SQSRestServerBuilder
-                .withInterface("127.0.0.1")
-                .withPort(port)
-                .withServerAddress(new NodeAddress("http", "localhost", port, ""))
-                .withAWSRegion(REGION)
-                .start();
-        server.waitUntilStarted();
+        EmbeddedSqsServer sqs = new EmbeddedSqsServer(port);
+        sqs.restart();
+        sqs.createQueues();
+        return sqs;
+    }
+
+    /** Closes the HTTP endpoint; queued messages stay. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stopAndWait();
+            server = null;
+        }
+    }
+
+    /** Serves the same queues again on the same port. */
+    public synchronized void restart() {
+        if (server == null) {
+            SQSRestServer listening = SQSRestServerBuilder
+                    .withActorSystem(actors)
+                    .withQueueManagerActor(queues)
+                    .withInterface("127.0.0.1")
+                    .withPort(port)
+                    .withServerAddress(new NodeAddress("http", "localhost", port, ""))
+                    .withAWSRegion(REGION)
+                    .start();
+            listening.waitUntilStarted();
+            server = listening;
+        }
+    }
+
+    private void createQueues() {
         try (SqsClient sqs = client(port)) {
             String dlqUrl = sqs.createQueue(b -> b.queueName(DEAD_LETTER_QUEUE)).queueUrl();
             String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
@@ -52,7 +89,8 @@ public final class EmbeddedSqsServer implements AutoCloseable {
             String inputUrl = sqs.createQueue(b -> b.queueName(INPUT_QUEUE).attributes(Map.of(
                     QueueAttributeName.VISIBILITY_TIMEOUT, "60",
                     QueueAttributeName.REDRIVE_POLICY, redrive))).queueUrl();
-            return new EmbeddedSqsServer(server, port, inputUrl, dlqUrl);
+            this.inputQueueUrl = inputUrl;
+            this.deadLetterQueueUrl = dlqUrl;
         }
     }
 
@@ -83,6 +121,7 @@ public final class EmbeddedSqsServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stopAndWait();
+        stop();
+        actors.terminate();
     }
 }

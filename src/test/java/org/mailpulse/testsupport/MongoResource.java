@@ -16,7 +16,7 @@ public class MongoResource implements QuarkusTestResourceLifecycleManager {
         int port = FreePort.find();
         server = EmbeddedMongoServer.start(port);
         System.setProperty(TestServers.MONGO_URL, server.connectionString());
-        ServerControl.publish(TestServers.MONGO, () -> server.close(), () -> server = EmbeddedMongoServer.start(port));
+        ServerControl.publish(TestServers.MONGO, () -> server.stop(), () -> server.restart());
         return Map.of("quarkus.mongodb.connection-string", server.connectionString());
     }
 

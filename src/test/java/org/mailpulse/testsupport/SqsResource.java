@@ -16,8 +16,7 @@ public class SqsResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         int port = FreePort.find();
         server = EmbeddedSqsServer.start(port);
-        // A restarted ElasticMQ is empty; it recreates the same queues, so the queue URLs stay valid.
-        ServerControl.publish(TestServers.SQS, () -> server.close(), () -> server = EmbeddedSqsServer.start(port));
+        ServerControl.publish(TestServers.SQS, () -> server.stop(), () -> server.restart());
         System.setProperty(TestServers.SQS_PORT, String.valueOf(server.port()));
         System.setProperty(TestServers.SQS_QUEUE_URL, server.inputQueueUrl());
         System.setProperty(TestServers.SQS_DLQ_URL, server.deadLetterQueueUrl());

@@ -48,7 +48,7 @@ public final class TestServers {
         EmbeddedPostgresServer.restart(Path.of(System.getProperty(PG_DATA_DIR)));
     }
 
-    /** The in-memory MongoDB stand-in goes away; started again, it is empty. */
+    /** The MongoDB stand-in goes away with its connections; started again, it has the same documents. */
     public static void stopMongo() {
         ServerControl.invoke(MONGO, "stop");
     }
@@ -57,7 +57,7 @@ public final class TestServers {
         ServerControl.invoke(MONGO, "start");
     }
 
-    /** ElasticMQ goes away, with whatever its queues held; started again, it has the same, empty queues. */
+    /** ElasticMQ's endpoint goes away; started again, it serves the same queues with the same messages. */
     public static void stopSqs() {
         ServerControl.invoke(SQS, "stop");
     }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Computes the daily rollups of one day (UTC) per campaign and per recipient domain from that day's history
@@ -67,14 +68,23 @@ public class DailyRollup {
         this.pool = pool;
     }
 
-    /** Rolls up the day; false if another replica holds the rollup lock. */
+    /** Rolls up the day, again if it was done before; false if another replica holds the rollup lock. */
     public Uni<Boolean> rollUp(LocalDate day) {
-        return pool.withTransaction(connection -> connection.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK)).chain(rows -> {
-            if (!rows.iterator().next().getBoolean("locked")) {
-                return Uni.createFrom().item(false);
-            }
-            return write(connection, day).replaceWith(true);
-        }));
+        return underLock(connection -> write(connection, day).replaceWith(true));
+    }
+
+    /**
+     * Rolls up the day unless it is done already. The check runs under the lock, so that replicas whose schedules
+     * fire together compute the day once: the one that waited sees the other's committed run and skips.
+     */
+    private Uni<Boolean> rollUpIfMissing(LocalDate day) {
+        return underLock(connection -> connection.preparedQuery("SELECT 1 FROM report_rollup_run WHERE day = $1").execute(Tuple.of(day))
+                .chain(done -> done.size() > 0 ? Uni.createFrom().item(false) : write(connection, day).replaceWith(true)));
+    }
+
+    private Uni<Boolean> underLock(Function<SqlConnection, Uni<Boolean>> work) {
+        return pool.withTransaction(connection -> connection.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK)).chain(rows ->
+                rows.iterator().next().getBoolean("locked") ? work.apply(connection) : Uni.createFrom().item(false)));
     }
 
     /** Every day after the last completed one up to {@code yesterday} (at most {@code maxDays} of them), oldest first. */
@@ -90,7 +100,7 @@ public class DailyRollup {
                 days.add(d);
             }
             return Multi.createFrom().iterable(days)
-                    .onItem().transformToUniAndConcatenate(day -> rollUp(day).invoke(done -> {
+                    .onItem().transformToUniAndConcatenate(day -> rollUpIfMissing(day).invoke(done -> {
                         if (done) {
                             Log.infof("Daily rollup of %s done", day);
                         }
@@ -110,7 +120,7 @@ public class DailyRollup {
                 .chain(() -> connection.preparedQuery("INSERT INTO report_daily_domain (day, domain, " + COLUMNS + ") "
                         + "SELECT $1::date, key, " + COLUMNS + " FROM (" + perDomain + ") AS d").execute(Tuple.of(day)))
                 .chain(() -> connection.preparedQuery("INSERT INTO report_rollup_run (day) VALUES ($1) "
-                        + "ON CONFLICT (day) DO UPDATE SET completed_at = now()").execute(Tuple.of(day)))
+                        + "ON CONFLICT (day) DO UPDATE SET completed_at = now(), runs = report_rollup_run.runs + 1").execute(Tuple.of(day)))
                 .replaceWithVoid();
     }
 }

@@ -1,0 +1,158 @@
+package org.mailpulse.reliability;
+
+import org.mailpulse.embedded.FreePort;
+import org.mailpulse.testsupport.TestServers;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One more instance of the packaged application (target/quarkus-app) as its own process, joined to the test
+ * servers. It can be killed with SIGKILL and started again on the same port; its output goes to a log file that
+ * outlives restarts.
+ */
+final class AppInstance implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final List<String> options;
+    private final Path log;
+    private Process process;
+    private int starts;
+
+    private AppInstance(String name, List<String> options) throws IOException {
+        this.name = name;
+        this.port = FreePort.find();
+        this.options = options;
+        this.log = Files.createTempFile("mailpulse-" + name + "-", ".log");
+    }
+
+    /** Starts an instance with the test servers' configuration, then {@code extraOptions} (-D..., later ones win). */
+    static AppInstance start(String name, String... extraOptions) throws IOException {
+        AppInstance instance = new AppInstance(name, List.of(extraOptions));
+        instance.launch();
+        return instance;
+    }
+
+    void launch() throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(TestServers.applicationOptions(port));
+        command.addAll(options);
+        command.addAll(List.of("-jar", new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath()));
+        starts++;
+        Files.writeString(log, "=== start " + starts + System.lineSeparator(), java.nio.file.StandardOpenOption.APPEND);
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** Waits until readiness answers UP; returns how long that took. */
+    Duration awaitReady(Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log " + log);
+            }
+            if (readiness() == 200) {
+                return Duration.ofNanos(System.nanoTime() - start);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(name + " not ready within " + timeout + "; log " + log);
+    }
+
+    /** HTTP status of /q/health/ready, or -1 if the instance does not answer. */
+    int readiness() {
+        try {
+            return get("/q/health/ready").statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer test-token").GET().build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sum of every sample of a Prometheus metric (all label sets). */
+    double metric(String name) throws IOException, InterruptedException {
+        double sum = 0;
+        for (String line : get("/q/metrics").body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** SIGKILL: no shutdown hook, nothing finished. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " survived SIGKILL");
+        }
+    }
+
+    /** SIGTERM; true if it exited within the timeout. */
+    boolean terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident set size in MiB, from /proc. */
+    long rssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + name);
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    Path logFile() {
+        return log;
+    }
+
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+}

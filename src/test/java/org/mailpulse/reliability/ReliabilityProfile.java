@@ -1,0 +1,21 @@
+package org.mailpulse.reliability;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.Map;
+
+/**
+ * The reliability scenarios run their own instances of the packaged application ({@link AppInstance}); the one the
+ * test framework starts only stands by, so that it neither consumes the queue nor sends nor runs jobs.
+ */
+public class ReliabilityProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "mailpulse.ingest.enabled", "false",
+                "mailpulse.sending.enabled", "false",
+                "mailpulse.reports.rollup-enabled", "false",
+                "mailpulse.reputation.enabled", "false");
+    }
+}
