@@ -10,7 +10,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  */
 public final class EmbeddedMongoServer implements AutoCloseable {
 
-    private final MemoryBackend documents = new MemoryBackend();
+    private final MemoryBackend documents = new KeptDocuments();
     private final int port;
     private volatile MongoServer server;
 
@@ -38,6 +38,14 @@ public final class EmbeddedMongoServer implements AutoCloseable {
             MongoServer listening = new MongoServer(documents);
             listening.bind("127.0.0.1", port);
             server = listening;
+        }
+    }
+
+    /** MongoServer closes its backend on shutdown, which drops every database; an outage must not. */
+    private static final class KeptDocuments extends MemoryBackend {
+        @Override
+        public void close() {
+            // Kept for the next restart; the documents go with the JVM.
         }
     }
 

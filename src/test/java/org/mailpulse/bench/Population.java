@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.UUID;
 
 /** A campaign whose messages are in status SENT, as the sender leaves them; events of the benchmark hit these recipients. */
-record Population(UUID campaignId, List<Recipient> recipients) {
+public record Population(UUID campaignId, List<Recipient> recipients) {
 
-    record Recipient(String sesMessageId, String email, UUID customerId) {
+    public record Recipient(String sesMessageId, String email, UUID customerId) {
     }
 
     private static final String MESSAGES = """
@@ -21,14 +21,18 @@ record Population(UUID campaignId, List<Recipient> recipients) {
             SELECT ?, customer_id, email, 'SENT', ?, split_part(email, '@', 1), 1, now() FROM c
             """;
 
-    /** One campaign with {@code messages} recipients whose SES message ids start with {@code prefix}, in three statements. */
-    static Population arrange(String prefix, int messages) {
+    /**
+     * One campaign with {@code messages} recipients whose SES message ids start with {@code prefix}, in three statements;
+     * recipient {@code i} is message number {@code i + 1}, so that two populations line up message by message.
+     */
+    public static Population arrange(String prefix, int messages) {
         UUID template = UUID.randomUUID();
         UUID campaign = UUID.randomUUID();
         Db.update("INSERT INTO templates (template_id, name, provider, provider_template_name) VALUES (?, 'bench', 'ses', 'bench')", template);
         Db.update("INSERT INTO campaigns (campaign_id, campaign_name, template_id, status) VALUES (?, ?, ?, 'sending')", campaign, prefix, template);
         Db.update(MESSAGES, prefix, messages, campaign, MessageStatus.SENT.rank());
-        List<Recipient> recipients = Db.rows("SELECT ses_message_id, email, customer_id FROM campaign_recipients WHERE campaign_id = ?", campaign)
+        List<Recipient> recipients = Db.rows("SELECT ses_message_id, email, customer_id FROM campaign_recipients WHERE campaign_id = ? "
+                        + "ORDER BY length(ses_message_id), ses_message_id", campaign)
                 .stream()
                 .map(row -> new Recipient((String) row.get("ses_message_id"), (String) row.get("email"), (UUID) row.get("customer_id")))
                 .toList();
@@ -38,7 +42,7 @@ record Population(UUID campaignId, List<Recipient> recipients) {
         return new Population(campaign, recipients);
     }
 
-    Recipient recipient(int index) {
+    public Recipient recipient(int index) {
         return recipients.get(index);
     }
 }

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark's events: a traffic-like mix of SES event types built from the committed fixtures, half of them in
@@ -15,9 +18,9 @@ import java.util.Random;
  * <p>Bodies are rendered ahead of time with {@link #TIME_PLACEHOLDER} as every timestamp; the sender replaces it
  * with the moment it enqueues, so that the event time is the enqueue time.
  */
-final class Workload {
+public final class Workload {
 
-    static final String TIME_PLACEHOLDER = SesFixtures.sesTimestamp(Instant.EPOCH);
+    public static final String TIME_PLACEHOLDER = SesFixtures.sesTimestamp(Instant.EPOCH);
 
     private static final double DUPLICATE_SHARE = 0.05;
     private static final double UNKNOWN_MESSAGE_SHARE = 0.02;
@@ -63,9 +66,9 @@ final class Workload {
      * One event: its fixture, the index of its message in a {@link Population} (-1: a message MailPulse did not
      * send), and for a duplicate the index of the event it repeats (else -1).
      */
-    record Spec(String fixture, int message, boolean sns, int duplicateOf) {
+    public record Spec(String fixture, int message, boolean sns, int duplicateOf) {
 
-        boolean isDuplicate() {
+        public boolean isDuplicate() {
             return duplicateOf >= 0;
         }
     }
@@ -83,7 +86,7 @@ final class Workload {
      * records (keyed on message, type, time and recipients) of the same message and type are then never stamped
      * with the same millisecond, and every non-duplicate is a distinct input.
      */
-    static Workload generate(String run, int events, int messages, long seed) {
+    public static Workload generate(String run, int events, int messages, long seed) {
         Random random = new Random(seed);
         List<Spec> specs = new ArrayList<>(events);
         List<Integer> originals = new ArrayList<>(events);
@@ -102,36 +105,36 @@ final class Workload {
         return new Workload(run, specs);
     }
 
-    int size() {
+    public int size() {
         return specs.size();
     }
 
-    Spec spec(int index) {
+    public Spec spec(int index) {
         return specs.get(index);
     }
 
-    int unique() {
+    public int unique() {
         return size() - duplicates();
     }
 
-    int duplicates() {
+    public int duplicates() {
         return (int) specs.stream().filter(Spec::isDuplicate).count();
     }
 
-    int unknownMessages() {
+    public int unknownMessages() {
         return (int) specs.stream().filter(s -> !s.isDuplicate() && s.message() < 0).count();
     }
 
-    int inSnsEnvelope() {
+    public int inSnsEnvelope() {
         return (int) specs.stream().filter(s -> !s.isDuplicate() && s.sns()).count();
     }
 
-    int[] duplicateOf() {
+    public int[] duplicateOf() {
         return specs.stream().mapToInt(Spec::duplicateOf).toArray();
     }
 
     /** The SQS bodies for the messages of {@code population}, with placeholder times; null where an event repeats an earlier one. */
-    String[] templates(Population population) {
+    public String[] templates(Population population) {
         String[] templates = new String[size()];
         for (int i = 0; i < size(); i++) {
             if (!spec(i).isDuplicate()) {
@@ -139,6 +142,39 @@ final class Workload {
             }
         }
         return templates;
+    }
+
+    /**
+     * The SQS bodies with fixed times: event {@code i} happens at {@code base + i ms}, and a duplicate is its
+     * original's body. Two renderings of one workload on two populations differ only in their ids, so their
+     * effects can be compared message by message.
+     */
+    public List<String> bodies(Population population, Instant base) {
+        String[] templates = templates(population);
+        List<String> bodies = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            Spec spec = spec(i);
+            bodies.add(spec.isDuplicate() ? bodies.get(spec.duplicateOf())
+                    : templates[i].replace(TIME_PLACEHOLDER, SesFixtures.sesTimestamp(base.plusMillis(i))));
+        }
+        return bodies;
+    }
+
+    /** How many distinct events of each SES event type (as MailPulse names them) the workload holds. */
+    public Map<String, Long> uniqueEventsByType() {
+        return specs.stream().filter(s -> !s.isDuplicate())
+                .collect(Collectors.groupingBy(s -> eventType(s.fixture()), TreeMap::new, Collectors.counting()));
+    }
+
+    private static String eventType(String fixture) {
+        String name = fixture.substring(fixture.indexOf('/') + 1, fixture.indexOf('.'));
+        if (name.startsWith("bounce")) {
+            return "bounce";
+        }
+        if (name.startsWith("subscription")) {
+            return "subscription";
+        }
+        return name.replace('-', '_');
     }
 
     private String template(int index, Population population) {

@@ -92,9 +92,15 @@ final class AppInstance implements AutoCloseable {
 
     /** The sum of every sample of a Prometheus metric (all label sets). */
     double metric(String name) throws IOException, InterruptedException {
+        return metric(name, "");
+    }
+
+    /** The sum of the samples of a Prometheus metric whose labels include {@code label} (e.g. {@code outcome="sent"}). */
+    double metric(String name, String label) throws IOException, InterruptedException {
         double sum = 0;
         for (String line : get("/q/metrics").body().split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+            boolean sample = line.startsWith(name + "{") || line.startsWith(name + " ");
+            if (sample && line.substring(0, line.lastIndexOf(' ')).contains(label)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }

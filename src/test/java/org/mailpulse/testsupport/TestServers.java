@@ -98,6 +98,10 @@ public final class TestServers {
         return EmbeddedSqsServer.client(Integer.parseInt(System.getProperty(SQS_PORT)));
     }
 
+    public static String mongoUrl() {
+        return System.getProperty(MONGO_URL);
+    }
+
     public static String queueUrl() {
         return System.getProperty(SQS_QUEUE_URL);
     }
