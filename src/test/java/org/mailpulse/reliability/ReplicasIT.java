@@ -46,7 +46,9 @@ class ReplicasIT {
         ApiToken.install();
         String run = "rep" + Long.toString(System.nanoTime() % 1_000_000, 36);
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        // The last rolled-up day is ROLLUP_DAYS before yesterday, so the instances have exactly ROLLUP_DAYS days to catch up.
         Db.update("DELETE FROM report_rollup_run WHERE day > ?", yesterday.minusDays(ROLLUP_DAYS));
+        Db.update("INSERT INTO report_rollup_run (day) VALUES (?) ON CONFLICT DO NOTHING", yesterday.minusDays(ROLLUP_DAYS));
         String[] options = {"-Dmailpulse.sending.enabled=true", "-Dmailpulse.sending.max-rate=" + RATE_PER_INSTANCE,
                 "-Dmailpulse.reports.rollup-enabled=true", "-Dmailpulse.reports.rollup-cron=*/2 * * * * ?",
                 "-Dmailpulse.reports.catch-up-days=" + ROLLUP_DAYS};
