@@ -64,7 +64,8 @@ public class EventApplier {
         if (events.isEmpty()) {
             return Uni.createFrom().item(ApplyResult.EMPTY);
         }
-        return connection.preparedQuery(CLAIM_KEYS).execute(Tuple.of(events.stream().map(SesEvent::dedupeKey).toArray(String[]::new)))
+        // Sorted like every other write of a batch, so two batches sharing keys cannot deadlock on ingest_dedupe.
+        return connection.preparedQuery(CLAIM_KEYS).execute(Tuple.of(events.stream().map(SesEvent::dedupeKey).sorted().toArray(String[]::new)))
                 .chain(rows -> {
                     Set<String> fresh = new HashSet<>();
                     rows.forEach(row -> fresh.add(row.getString(0)));

@@ -42,6 +42,10 @@ public record Population(UUID campaignId, List<Recipient> recipients) {
         return new Population(campaign, recipients);
     }
 
+    public int size() {
+        return recipients.size();
+    }
+
     public Recipient recipient(int index) {
         return recipients.get(index);
     }

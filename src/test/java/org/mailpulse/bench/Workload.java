@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The benchmark's events: a traffic-like mix of SES event types built from the committed fixtures, half of them in
@@ -164,6 +165,12 @@ public final class Workload {
     public Map<String, Long> uniqueEventsByType() {
         return specs.stream().filter(s -> !s.isDuplicate())
                 .collect(Collectors.groupingBy(s -> eventType(s.fixture()), TreeMap::new, Collectors.counting()));
+    }
+
+    /** How many distinct SES messages the distinct events are about (known and unknown). */
+    public long distinctMessages() {
+        return IntStream.range(0, size()).filter(i -> !spec(i).isDuplicate())
+                .mapToObj(i -> spec(i).message() >= 0 ? "m" + spec(i).message() : "u" + i).distinct().count();
     }
 
     private static String eventType(String fixture) {

@@ -76,6 +76,8 @@ class CrashRecoveryIT {
         assertThat(actual.differences(expected)).as("effects compared with the uninterrupted run").isEmpty();
         assertThat(actual.eventsByType()).as("history rows: one per distinct input").isEqualTo(workload.uniqueEventsByType());
         assertThat(actual.archived()).as("raw events archived").isEqualTo(workload.unique());
+        assertThat(actual.detailRows()).as("report detail rows").isEqualTo(workload.unique());
+        assertThat(actual.reports().get("summary")).as("report summary rows: one per message").isEqualTo(workload.distinctMessages());
         assertThat(actual.quarantined()).isZero();
         assertThat(Queue.depth(TestServers.deadLetterQueueUrl())).isZero();
 

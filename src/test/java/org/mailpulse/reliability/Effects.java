@@ -76,6 +76,10 @@ record Effects(List<String> messages, Map<String, Long> eventsByType, Map<String
         }
     }
 
+    long detailRows() {
+        return reports.entrySet().stream().filter(e -> e.getKey().startsWith("detail.")).mapToLong(Map.Entry::getValue).sum();
+    }
+
     long events() {
         return eventsByType.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -80,6 +80,8 @@ class StoreOutageIT {
         assertThat(actual.differences(Effects.of(reference))).as("effects compared with the undisturbed run").isEmpty();
         assertThat(actual.eventsByType()).isEqualTo(workload.uniqueEventsByType());
         assertThat(actual.archived()).isEqualTo(workload.unique());
+        assertThat(actual.detailRows()).isEqualTo(workload.unique());
+        assertThat(actual.reports().get("summary")).isEqualTo(workload.distinctMessages());
         assertThat(actual.quarantined()).isZero();
         assertThat(Queue.depth(TestServers.deadLetterQueueUrl())).isZero();
         Figures.print("outage", ("%,d events at %d/s, each store down %d s: %s; effects identical to an undisturbed run (%,d history rows, %,d archived), "

@@ -1,0 +1,145 @@
+package org.mailpulse.reliability;
+
+import org.mailpulse.bench.Population;
+import org.mailpulse.testsupport.SesFixtures;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An endless stream of SQS bodies with the benchmark's traffic-like mix (the shares of {@code bench.Workload}): every
+ * SES event type from the committed fixtures, both record formats, half in an SNS envelope, 2 % of messages
+ * MailPulse did not send and 5 % exact copies of a recent body. Each body is rendered when its batch is built, with
+ * every timestamp set to that moment, so that {@code event_time} in the history row is the enqueue time.
+ *
+ * <p>Messages are visited round-robin, so two raw records of one message and type are never stamped with the same
+ * millisecond (at any rate below {@code messages} per millisecond) and every non-duplicate is a distinct input.
+ * SES message ids of the unknown messages are {@code <run>-unknown-<n>}, so that every history row of the run has a
+ * {@code ses_message_id} starting with {@code <run>-}. Not thread-safe: one sender thread draws from it.
+ */
+final class SoakEvents {
+
+    private static final double DUPLICATE_SHARE = 0.05;
+    private static final double UNKNOWN_MESSAGE_SHARE = 0.02;
+    private static final double SNS_SHARE = 0.5;
+    /** Duplicates repeat one of the last this many unique bodies (SNS redeliveries come soon after the original). */
+    private static final int RECENT = 1_000;
+
+    private static final String TIME = SesFixtures.sesTimestamp(Instant.EPOCH);
+    private static final String MESSAGE_ID = "SOAKMESSAGEID";
+    private static final String RECIPIENT = "SOAKRECIPIENT";
+    private static final String CAMPAIGN = "SOAKCAMPAIGN";
+    private static final String CUSTOMER = "SOAKCUSTOMER";
+    private static final String SNS_ID = "SOAKSNSID";
+
+    private enum Kind {
+        SEND(20, "publishing/send.json"),
+        DELIVERY(19, "publishing/delivery.json", "notification/delivery.json"),
+        OPEN(25, "publishing/open.json"),
+        CLICK(10, "publishing/click.json"),
+        BOUNCE_TRANSIENT(3, "publishing/bounce-transient.json", "notification/bounce-transient.json"),
+        BOUNCE_PERMANENT(2, "publishing/bounce-permanent.json", "notification/bounce-permanent.json"),
+        COMPLAINT(1, "publishing/complaint.json", "notification/complaint.json"),
+        DELIVERY_DELAY(3, "publishing/delivery-delay.json"),
+        REJECT(1, "publishing/reject.json"),
+        RENDERING_FAILURE(1, "publishing/rendering-failure.json"),
+        SUBSCRIPTION(1, "publishing/subscription-unsubscribe-all.json", "publishing/subscription-topic-change.json");
+
+        private static final int TOTAL_WEIGHT = Arrays.stream(values()).mapToInt(k -> k.weight).sum();
+
+        final int weight;
+        final String[] fixtures;
+
+        Kind(int weight, String... fixtures) {
+            this.weight = weight;
+            this.fixtures = fixtures;
+        }
+
+        static Kind draw(Random random) {
+            int ticket = random.nextInt(TOTAL_WEIGHT);
+            for (Kind kind : values()) {
+                ticket -= kind.weight;
+                if (ticket < 0) {
+                    return kind;
+                }
+            }
+            throw new IllegalStateException();
+        }
+    }
+
+    private final String run;
+    private final Population population;
+    private final Random random;
+    private final Map<String, String> rawTemplates = new HashMap<>();
+    private final Map<String, String> snsTemplates = new HashMap<>();
+    private final String[] recent = new String[RECENT];
+    private int nextMessage;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong unique = new AtomicLong();
+
+    SoakEvents(String run, Population population, long seed) {
+        this.run = run;
+        this.population = population;
+        this.random = new Random(seed);
+        for (Kind kind : Kind.values()) {
+            for (String fixture : kind.fixtures) {
+                SesFixtures.Event event = SesFixtures.event(fixture).mailTimestamp(Instant.EPOCH).eventTimestamp(Instant.EPOCH)
+                        .messageId(MESSAGE_ID).recipient(RECIPIENT).campaignId(CAMPAIGN).customerId(CUSTOMER)
+                        .userId("soak-user").reportType("1");
+                rawTemplates.put(fixture, event.raw());
+                snsTemplates.put(fixture, event.inSnsEnvelope(SNS_ID));
+            }
+        }
+    }
+
+    /** The next body, every timestamp of a new event being {@code now} (SES format). */
+    String next(String now) {
+        long index = sent.getAndIncrement();
+        long uniqueSoFar = unique.get();
+        if (uniqueSoFar > 0 && random.nextDouble() < DUPLICATE_SHARE) {
+            return recent[random.nextInt((int) Math.min(RECENT, uniqueSoFar))];
+        }
+        Kind kind = Kind.draw(random);
+        String fixture = kind.fixtures[random.nextInt(kind.fixtures.length)];
+        boolean sns = random.nextDouble() < SNS_SHARE;
+        String body = sns ? snsTemplates.get(fixture) : rawTemplates.get(fixture);
+        String messageId;
+        String recipient;
+        String campaign;
+        String customer;
+        if (random.nextDouble() < UNKNOWN_MESSAGE_SHARE) {
+            messageId = run + "-unknown-" + index;
+            recipient = "unknown-" + run + "-" + index + "@elsewhere.example.com";
+            campaign = "none";
+            customer = "none";
+        } else {
+            Population.Recipient r = population.recipient(nextMessage++ % population.size());
+            messageId = r.sesMessageId();
+            recipient = r.email();
+            campaign = population.campaignId().toString();
+            customer = r.customerId().toString();
+        }
+        body = body.replace(TIME, now).replace(MESSAGE_ID, messageId).replace(RECIPIENT, recipient)
+                .replace(CAMPAIGN, campaign).replace(CUSTOMER, customer);
+        if (sns) {
+            body = body.replace(SNS_ID, run + "-sns-" + index);
+        }
+        recent[(int) (uniqueSoFar % RECENT)] = body;
+        unique.incrementAndGet();
+        return body;
+    }
+
+    /** Bodies handed out, duplicates included. */
+    long sent() {
+        return sent.get();
+    }
+
+    /** Distinct inputs handed out: each must become exactly one history row. */
+    long unique() {
+        return unique.get();
+    }
+}
