@@ -39,7 +39,7 @@ import static org.mailpulse.reliability.SoakStats.signed;
  * messages; a warm-up burst; a measured burst (drain rate = events / time from the first enqueue until the input
  * queue is empty, i.e. every effect committed); then the soak at {@code drain / 2} events/s with
  * {@code soak.readers} threads reading the API, sampled every {@code soak.sample.seconds} and summarised every
- * interval (60 s full, 5 s short); then the queue must drain and every check below must hold.
+ * interval (60 s full, 6 s short); then the queue must drain and every check below must hold.
  *
  * <p><b>Event-to-effect latency</b> of each history row of the soak = {@code email_events_op.created_at} (the
  * {@code now()} of the transaction that applied it) minus {@code event_time}, which the sender set to the moment it
@@ -86,7 +86,7 @@ class SustainedLoadIT {
         static Settings fromSystemProperties() {
             long seconds = Long.getLong("soak.seconds", Scale.of(30L, 1800L));
             boolean large = Scale.full() || seconds >= 300;
-            long interval = Long.getLong("soak.interval.seconds", seconds >= 1200 ? 60 : seconds >= 180 ? 30 : 5);
+            long interval = Long.getLong("soak.interval.seconds", seconds >= 1200 ? 60 : seconds >= 180 ? 30 : 6);
             String rate = System.getProperty("soak.rate");
             return new Settings(seconds, interval, Long.getLong("soak.sample.seconds", 2), rate == null ? null : Double.valueOf(rate),
                     Integer.getInteger("soak.readers", 4), Long.getLong("soak.think.ms", 100),
