@@ -4,7 +4,6 @@ import org.mailpulse.testsupport.SesFixtures;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,42 +25,6 @@ public final class Workload {
     private static final double DUPLICATE_SHARE = 0.05;
     private static final double UNKNOWN_MESSAGE_SHARE = 0.02;
     private static final double SNS_SHARE = 0.5;
-
-    /** Share of each kind in percent; where a kind has several fixtures (both record formats, variants) one is drawn at random. */
-    private enum Kind {
-        SEND(20, "publishing/send.json"),
-        DELIVERY(19, "publishing/delivery.json", "notification/delivery.json"),
-        OPEN(25, "publishing/open.json"),
-        CLICK(10, "publishing/click.json"),
-        BOUNCE_TRANSIENT(3, "publishing/bounce-transient.json", "notification/bounce-transient.json"),
-        BOUNCE_PERMANENT(2, "publishing/bounce-permanent.json", "notification/bounce-permanent.json"),
-        COMPLAINT(1, "publishing/complaint.json", "notification/complaint.json"),
-        DELIVERY_DELAY(3, "publishing/delivery-delay.json"),
-        REJECT(1, "publishing/reject.json"),
-        RENDERING_FAILURE(1, "publishing/rendering-failure.json"),
-        SUBSCRIPTION(1, "publishing/subscription-unsubscribe-all.json", "publishing/subscription-topic-change.json");
-
-        private static final int TOTAL_WEIGHT = Arrays.stream(values()).mapToInt(k -> k.weight).sum();
-
-        final int weight;
-        final String[] fixtures;
-
-        Kind(int weight, String... fixtures) {
-            this.weight = weight;
-            this.fixtures = fixtures;
-        }
-
-        static Kind draw(Random random) {
-            int ticket = random.nextInt(TOTAL_WEIGHT);
-            for (Kind kind : values()) {
-                ticket -= kind.weight;
-                if (ticket < 0) {
-                    return kind;
-                }
-            }
-            throw new IllegalStateException();
-        }
-    }
 
     /**
      * One event: its fixture, the index of its message in a {@link Population} (-1: a message MailPulse did not
@@ -97,8 +60,7 @@ public final class Workload {
                 specs.add(new Spec(null, -1, false, originals.get(random.nextInt(originals.size()))));
                 continue;
             }
-            Kind kind = Kind.draw(random);
-            String fixture = kind.fixtures[random.nextInt(kind.fixtures.length)];
+            String fixture = EventMix.drawFixture(random);
             int message = random.nextDouble() < UNKNOWN_MESSAGE_SHARE ? -1 : nextMessage++ % messages;
             specs.add(new Spec(fixture, message, random.nextDouble() < SNS_SHARE, -1));
             originals.add(i);

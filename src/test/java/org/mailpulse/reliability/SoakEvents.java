@@ -1,10 +1,10 @@
 package org.mailpulse.reliability;
 
+import org.mailpulse.bench.EventMix;
 import org.mailpulse.bench.Population;
 import org.mailpulse.testsupport.SesFixtures;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -36,41 +36,6 @@ final class SoakEvents {
     private static final String CUSTOMER = "SOAKCUSTOMER";
     private static final String SNS_ID = "SOAKSNSID";
 
-    private enum Kind {
-        SEND(20, "publishing/send.json"),
-        DELIVERY(19, "publishing/delivery.json", "notification/delivery.json"),
-        OPEN(25, "publishing/open.json"),
-        CLICK(10, "publishing/click.json"),
-        BOUNCE_TRANSIENT(3, "publishing/bounce-transient.json", "notification/bounce-transient.json"),
-        BOUNCE_PERMANENT(2, "publishing/bounce-permanent.json", "notification/bounce-permanent.json"),
-        COMPLAINT(1, "publishing/complaint.json", "notification/complaint.json"),
-        DELIVERY_DELAY(3, "publishing/delivery-delay.json"),
-        REJECT(1, "publishing/reject.json"),
-        RENDERING_FAILURE(1, "publishing/rendering-failure.json"),
-        SUBSCRIPTION(1, "publishing/subscription-unsubscribe-all.json", "publishing/subscription-topic-change.json");
-
-        private static final int TOTAL_WEIGHT = Arrays.stream(values()).mapToInt(k -> k.weight).sum();
-
-        final int weight;
-        final String[] fixtures;
-
-        Kind(int weight, String... fixtures) {
-            this.weight = weight;
-            this.fixtures = fixtures;
-        }
-
-        static Kind draw(Random random) {
-            int ticket = random.nextInt(TOTAL_WEIGHT);
-            for (Kind kind : values()) {
-                ticket -= kind.weight;
-                if (ticket < 0) {
-                    return kind;
-                }
-            }
-            throw new IllegalStateException();
-        }
-    }
-
     private final String run;
     private final Population population;
     private final Random random;
@@ -85,14 +50,12 @@ final class SoakEvents {
         this.run = run;
         this.population = population;
         this.random = new Random(seed);
-        for (Kind kind : Kind.values()) {
-            for (String fixture : kind.fixtures) {
-                SesFixtures.Event event = SesFixtures.event(fixture).mailTimestamp(Instant.EPOCH).eventTimestamp(Instant.EPOCH)
-                        .messageId(MESSAGE_ID).recipient(RECIPIENT).campaignId(CAMPAIGN).customerId(CUSTOMER)
-                        .userId("soak-user").reportType("1");
-                rawTemplates.put(fixture, event.raw());
-                snsTemplates.put(fixture, event.inSnsEnvelope(SNS_ID));
-            }
+        for (String fixture : EventMix.allFixtures()) {
+            SesFixtures.Event event = SesFixtures.event(fixture).mailTimestamp(Instant.EPOCH).eventTimestamp(Instant.EPOCH)
+                    .messageId(MESSAGE_ID).recipient(RECIPIENT).campaignId(CAMPAIGN).customerId(CUSTOMER)
+                    .userId("soak-user").reportType("1");
+            rawTemplates.put(fixture, event.raw());
+            snsTemplates.put(fixture, event.inSnsEnvelope(SNS_ID));
         }
     }
 
@@ -103,8 +66,7 @@ final class SoakEvents {
         if (uniqueSoFar > 0 && random.nextDouble() < DUPLICATE_SHARE) {
             return recent[random.nextInt((int) Math.min(RECENT, uniqueSoFar))];
         }
-        Kind kind = Kind.draw(random);
-        String fixture = kind.fixtures[random.nextInt(kind.fixtures.length)];
+        String fixture = EventMix.drawFixture(random);
         boolean sns = random.nextDouble() < SNS_SHARE;
         String body = sns ? snsTemplates.get(fixture) : rawTemplates.get(fixture);
         String messageId;
