@@ -12,6 +12,7 @@ public class PageRequest {
     @QueryParam("page")
     @DefaultValue("0")
     @Min(0)
+    @Max(1_000_000) // page × size must stay an int offset
     public int page;
 
     @QueryParam("size")

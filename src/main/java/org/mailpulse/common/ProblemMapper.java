@@ -85,6 +85,26 @@ public class ProblemMapper {
         return problem(409, "The request conflicts with existing data (" + e.getConstraintName() + ")", uri, null);
     }
 
+    /** PostgreSQL refused a value of the request itself (SQLSTATE class 22, e.g. U+0000 in text, a date out of range). */
+    @ServerExceptionMapper
+    public Response dataException(org.hibernate.exception.DataException e, UriInfo uri) {
+        return problem(400, "The request holds a value that cannot be stored (" + e.getSQLState() + ")", uri, null);
+    }
+
+    @ServerExceptionMapper
+    public Response pgException(io.vertx.pgclient.PgException e, UriInfo uri) {
+        if (e.getSqlState() != null && e.getSqlState().startsWith("22")) {
+            return problem(400, "The request holds a value that cannot be stored (" + e.getSqlState() + ")", uri, null);
+        }
+        return unexpected(e, uri);
+    }
+
+    /** A date or time the request asks for lies outside what can be computed (e.g. the day after +999999999-12-31). */
+    @ServerExceptionMapper
+    public Response dateTime(java.time.DateTimeException e, UriInfo uri) {
+        return problem(400, "A date or time of the request is out of range", uri, null);
+    }
+
     @ServerExceptionMapper
     public Response composite(CompositeException e, UriInfo uri) {
         Throwable cause = e.getCauses().isEmpty() ? e : e.getCauses().get(0);
@@ -96,6 +116,15 @@ public class ProblemMapper {
         }
         if (cause instanceof org.hibernate.exception.ConstraintViolationException c) {
             return constraint(c, uri);
+        }
+        if (cause instanceof org.hibernate.exception.DataException d) {
+            return dataException(d, uri);
+        }
+        if (cause instanceof io.vertx.pgclient.PgException p) {
+            return pgException(p, uri);
+        }
+        if (cause instanceof java.time.DateTimeException d) {
+            return dateTime(d, uri);
         }
         return unexpected(cause, uri);
     }

@@ -137,8 +137,9 @@ public class EventApplier {
             RecipientStatusWriter.Current message = ours.get(event.sesMessageId());
             UUID campaignId = message != null ? message.campaignId() : uuidOrNull(event.tag(SesEvent.TAG_CAMPAIGN));
             String firstRecipient = event.recipients().isEmpty() ? null : event.recipients().get(0);
+            // Map.of().get(null) throws: an event without recipients must not fail its whole batch
             UUID customerId = message != null ? message.customerId()
-                    : firstNonNull(uuidOrNull(event.tag(SesEvent.TAG_CUSTOMER)), customers.get(firstRecipient));
+                    : firstNonNull(uuidOrNull(event.tag(SesEvent.TAG_CUSTOMER)), firstRecipient == null ? null : customers.get(firstRecipient));
             String userId = firstNonNull(event.header("user_id"), customerId == null ? null : customerId.toString());
             MessageStatus implied = event.impliedStatus();
             String detailJson = toJson(event.detail());

@@ -34,7 +34,7 @@ public class QuarantineWriter {
         }
         return connection.preparedQuery(INSERT).execute(Tuple.of(
                 Sql.texts(entries, Entry::sqsMessageId),
-                Sql.texts(entries, Entry::reason),
+                entries.stream().map(e -> e.reason().replace('\0', '\uFFFD')).toArray(String[]::new),
                 entries.stream().map(e -> truncate(e.body())).toArray(String[]::new),
                 entries.stream().map(e -> e.body().length() > bodyLimit).toArray(Boolean[]::new))).replaceWithVoid();
     }
