@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -239,6 +241,9 @@ public class SesRecordParser {
         return values;
     }
 
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = LocalDate.of(10_000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+
     private static Instant instantOrNull(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return null;
@@ -246,11 +251,17 @@ public class SesRecordParser {
         if (!node.isTextual()) {
             throw new InvalidField(field + " is not a string");
         }
+        Instant instant;
         try {
-            return Instant.parse(node.asText());
+            instant = Instant.parse(node.asText());
         } catch (DateTimeParseException e) {
             throw new InvalidField(field + " is not an ISO-8601 time: '" + abbreviate(node.asText()) + "'");
         }
+        // ISO-8601 allows years PostgreSQL would store as 'infinity' or shift into BC: such a time is not an SES time.
+        if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+            throw new InvalidField(field + " is out of range: '" + abbreviate(node.asText()) + "'");
+        }
+        return instant;
     }
 
     static String derivedKey(String sesMessageId, SesEventType type, Instant eventTime, List<String> recipients) {
