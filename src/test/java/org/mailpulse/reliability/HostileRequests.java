@@ -514,7 +514,18 @@ final class HostileRequests {
             b.header("Content-Type", r.contentType());
         }
         b.method(r.method(), r.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(r.body()));
-        HttpResponse<byte[]> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response;
+        try {
+            response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException stale) {
+            // The server closes a connection after some refusals (an oversized body); the client's pool may hand that
+            // closed connection to the next request, which then sees no bytes. Once more, on a fresh connection.
+            if (!String.valueOf(stale.getMessage()).contains("received no bytes")) {
+                throw stale;
+            }
+            response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
         return new Res(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.headers().map(),
                 new String(response.body(), StandardCharsets.UTF_8));
     }
