@@ -45,7 +45,7 @@ class CrashRecoveryIT {
         Duration referenceDrain;
         try (AppInstance app = AppInstance.start("reference", VISIBILITY)) {
             app.awaitReady(Duration.ofSeconds(90));
-            referenceDrain = Drains.awaitEmpty(Duration.ofMinutes(10));
+            referenceDrain = Queue.awaitDrained(Duration.ofMinutes(10));
         }
 
         enqueue(workload, crashed, base);
@@ -60,14 +60,14 @@ class CrashRecoveryIT {
             long slice = referenceDrain.toMillis() / (KILLS + 1);
             for (int kill = 0; kill < KILLS; kill++) {
                 Thread.sleep(500 + (long) ((0.5 + 0.5 * random.nextDouble()) * slice));
-                depthsAtKill.add(Drains.depth());
+                depthsAtKill.add(Queue.depth());
                 app.kill();
                 long restart = System.nanoTime();
                 app.launch();
                 app.awaitReady(Duration.ofSeconds(90));
                 recoveries.add((System.nanoTime() - restart) / 1_000_000);
             }
-            Drains.awaitEmpty(Duration.ofMinutes(10));
+            Queue.awaitDrained(Duration.ofMinutes(10));
             assertThat(app.terminate(Duration.ofSeconds(60))).isTrue();
         }
         Duration crashedDrain = Duration.ofNanos(System.nanoTime() - start);

@@ -78,7 +78,7 @@ class ReplicasIT {
             assertThat(sentByB).as("both instances sent").isPositive();
 
             int events = enqueueDeliveriesAndOpens(campaignId, run);
-            Drains.awaitEmpty(Duration.ofMinutes(5));
+            Queue.awaitDrained(Duration.ofMinutes(5));
             await().atMost(Duration.ofSeconds(30)).until(() -> Db.count("SELECT count(*) FROM email_events_op WHERE campaign_id = ?", campaignId) >= 2L * RECIPIENTS);
             assertThat(Db.count("SELECT count(*) FROM email_events_op WHERE campaign_id = ?", campaignId)).isEqualTo(2L * RECIPIENTS);
             assertThat(Db.count("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ? AND status = 'OPENED' AND open_count = 1", campaignId))

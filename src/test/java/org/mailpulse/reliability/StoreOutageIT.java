@@ -65,7 +65,7 @@ class StoreOutageIT {
                 producer.awaitDone(Duration.ofMinutes(5).toMillis());
                 producerRetries = producer.retries();
             }
-            Drains.awaitEmpty(Duration.ofMinutes(5));
+            Queue.awaitDrained(Duration.ofMinutes(5));
             assertThat(app.isAlive()).as("the instance rode out every outage").isTrue();
             assertThat(app.terminate(Duration.ofSeconds(60))).isTrue();
         }
@@ -73,7 +73,7 @@ class StoreOutageIT {
         Queue.send(Workload.generate(reference, events, events / 5, SEED).bodies(Population.arrange(reference, events / 5), base));
         try (AppInstance app = AppInstance.start("calm", FAST_RETRIES)) {
             app.awaitReady(Duration.ofSeconds(90));
-            Drains.awaitEmpty(Duration.ofMinutes(5));
+            Queue.awaitDrained(Duration.ofMinutes(5));
         }
 
         Effects actual = Effects.of(streamed);
@@ -112,8 +112,8 @@ class StoreOutageIT {
             Thread.sleep(50);
         }
         long ready = (System.nanoTime() - started) / 1_000_000;
-        backlog = Drains.depth();
-        while (Drains.depth() > RATE / 2) {
+        backlog = Queue.depth();
+        while (Queue.depth() > RATE / 2) {
             assertThat(System.nanoTime() - started).as("backlog drained after %s returned", store).isLessThan(Duration.ofMinutes(3).toNanos());
             Thread.sleep(100);
         }

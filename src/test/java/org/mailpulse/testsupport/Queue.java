@@ -46,8 +46,16 @@ public final class Queue {
         }
     }
 
-    public static void awaitDrained(Duration timeout) {
+    /** Waits until the input queue holds nothing, visible or in flight; returns how long that took. */
+    public static Duration awaitDrained(Duration timeout) {
+        long start = System.nanoTime();
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> depth(TestServers.queueUrl()) == 0);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Visible plus in-flight messages of the input queue. */
+    public static int depth() {
+        return depth(TestServers.queueUrl());
     }
 
     public static void awaitDrained() {
