@@ -9,7 +9,10 @@ import org.mailpulse.testsupport.Queue;
 import org.mailpulse.testsupport.SesFixtures;
 import org.mailpulse.testsupport.TestData;
 import org.mailpulse.testsupport.TestData.SentMessage;
+import org.mailpulse.testsupport.TestServers;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /** Rollups of a generated stream match counts computed here, independently, from the same stream. */
@@ -122,6 +126,43 @@ class DailyRollupTest {
         given().get("/api/reports/messages?from={f}&to={t}&eventType=bounce&size=500", DAY1.toString(), DAY2.toString()).then().statusCode(200)
                 .body("total", equalTo((int) facts.stream().filter(f -> f.kind().startsWith("bounced")).map(Fact::message).distinct().count()));
         given().get("/api/reports/daily?from={f}&to={t}", DAY2.toString(), DAY1.toString()).then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void catchUpFillsEveryGapAndLeavesLockedDaysToTheReplicaHoldingTheLock() throws Exception {
+        LocalDate yesterday = LocalDate.of(2025, 6, 20);
+        Db.update("delete from report_rollup_run where day between ? and ?", yesterday.minusDays(10), yesterday.plusDays(10));
+        // An admin re-run of the 19th overtook the 17th and 18th: they are still filled in, as is the 20th.
+        Db.update("insert into report_rollup_run (day) values (?), (?)", yesterday.minusDays(4), yesterday.minusDays(1));
+
+        try (Connection otherReplica = TestServers.jdbc()) {
+            otherReplica.setAutoCommit(false);
+            try (PreparedStatement lock = otherReplica.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, DailyRollup.LOCK);
+                lock.execute();
+            }
+            assertThat(rollup.catchUp(yesterday, 5).await().atMost(Duration.ofSeconds(30)))
+                    .containsExactly(yesterday.minusDays(3), yesterday.minusDays(2), yesterday);
+            assertThat(Db.count("select count(*) from report_rollup_run where day between ? and ?", yesterday.minusDays(4), yesterday))
+                    .as("nothing computed while another replica holds the lock").isEqualTo(2);
+            otherReplica.rollback();
+        }
+
+        assertThat(rollup.catchUp(yesterday, 5).await().atMost(Duration.ofSeconds(30)))
+                .containsExactly(yesterday.minusDays(3), yesterday.minusDays(2), yesterday);
+        assertThat(Db.count("select count(*) from report_rollup_run where day between ? and ? and runs = 1", yesterday.minusDays(4), yesterday))
+                .isEqualTo(5);
+        assertThat(rollup.catchUp(yesterday, 5).await().atMost(Duration.ofSeconds(30))).isEmpty();
+    }
+
+    @Test
+    void todayAndLaterCannotBeRolledUpByHand() {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        for (LocalDate day : List.of(today, today.plusDays(1), LocalDate.of(9999, 12, 31))) {
+            given().post("/api/reports/rollups/{day}", day.toString()).then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", containsString("before today"));
+        }
+        assertThat(Db.count("select count(*) from report_rollup_run where day >= ?", today)).isZero();
     }
 
     private static void add(List<String> bodies, List<Fact> facts, SentMessage m, String domain, String fixture, LocalDate day, int hour, String kind) {

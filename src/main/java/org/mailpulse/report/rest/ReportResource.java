@@ -120,8 +120,12 @@ public class ReportResource {
 
     @POST
     @Path("/rollups/{day}")
-    @Operation(summary = "Roll up one day again (409 while another replica is rolling up)")
+    @Operation(summary = "Roll up one completed day (before today, UTC) again (409 while another replica is rolling up)")
     public Uni<Response> rerun(@PathParam("day") @NotNull LocalDate day) {
+        if (!day.isBefore(LocalDate.now(ZoneOffset.UTC))) {
+            // A rollup marks its day complete; today's would stop the scheduled rollup from counting the rest of it.
+            throw new BadRequestException("day must be before today (UTC); a day is rolled up once it is over");
+        }
         return rollup.rollUp(day).map(done -> {
             if (!done) {
                 throw new ClientErrorException("A rollup is running on another replica; try again shortly", Response.Status.CONFLICT);

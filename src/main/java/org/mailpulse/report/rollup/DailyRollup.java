@@ -23,7 +23,7 @@ import java.util.function.Function;
 public class DailyRollup {
 
     /** Serialises rollups across replicas; a second runner skips instead of waiting. */
-    static final long LOCK = 0x6D61696C70756C73L; // "mailpuls"
+    public static final long LOCK = 0x6D61696C70756C73L; // "mailpuls"
 
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS locked";
 
@@ -60,6 +60,15 @@ public class DailyRollup {
             FROM facts WHERE fact IS NOT NULL AND %s IS NOT NULL GROUP BY %s
             """;
 
+    /** $1 yesterday, $2 the earliest day a catch-up reaches back to. */
+    private static final String MISSING_DAYS = """
+            SELECT d::date AS day
+            FROM generate_series(greatest($2::date, coalesce((SELECT min(day) FROM report_rollup_run), $1::date)), $1::date,
+                                 interval '1 day') AS d
+            WHERE NOT EXISTS (SELECT 1 FROM report_rollup_run r WHERE r.day = d::date)
+            ORDER BY d
+            """;
+
     private static final String COLUMNS = "sent, delivered, bounced_hard, bounced_soft, complained, unique_opens, unique_clicks, unsubscribed";
 
     private final Pool pool;
@@ -68,44 +77,50 @@ public class DailyRollup {
         this.pool = pool;
     }
 
+    /** What a catch-up attempt at one day came to. */
+    enum Outcome { COMPUTED, DONE_ALREADY, LOCKED_ELSEWHERE }
+
     /** Rolls up the day, again if it was done before; false if another replica holds the rollup lock. */
     public Uni<Boolean> rollUp(LocalDate day) {
-        return underLock(connection -> write(connection, day).replaceWith(true));
+        return underLock(connection -> write(connection, day).replaceWith(true), false);
     }
 
     /**
      * Rolls up the day unless it is done already. The check runs under the lock, so that replicas whose schedules
      * fire together compute the day once: the one that waited sees the other's committed run and skips.
      */
-    private Uni<Boolean> rollUpIfMissing(LocalDate day) {
+    private Uni<Outcome> rollUpIfMissing(LocalDate day) {
         return underLock(connection -> connection.preparedQuery("SELECT 1 FROM report_rollup_run WHERE day = $1").execute(Tuple.of(day))
-                .chain(done -> done.size() > 0 ? Uni.createFrom().item(false) : write(connection, day).replaceWith(true)));
+                .chain(done -> done.size() > 0
+                        ? Uni.createFrom().item(Outcome.DONE_ALREADY)
+                        : write(connection, day).replaceWith(Outcome.COMPUTED)),
+                Outcome.LOCKED_ELSEWHERE);
     }
 
-    private Uni<Boolean> underLock(Function<SqlConnection, Uni<Boolean>> work) {
+    private <T> Uni<T> underLock(Function<SqlConnection, Uni<T>> work, T whenLocked) {
         return pool.withTransaction(connection -> connection.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK)).chain(rows ->
-                rows.iterator().next().getBoolean("locked") ? work.apply(connection) : Uni.createFrom().item(false)));
+                rows.iterator().next().getBoolean("locked") ? work.apply(connection) : Uni.createFrom().item(whenLocked)));
     }
 
-    /** Every day after the last completed one up to {@code yesterday} (at most {@code maxDays} of them), oldest first. */
+    /**
+     * Rolls up every day without a completed rollup, oldest first, from the first day ever rolled up (yesterday on a
+     * new installation) but at most {@code maxDays} back, up to {@code yesterday}; returns the days it found missing.
+     * Gaps are looked for, not just the days after the newest run, so a day that an admin re-run overtook is still
+     * filled in. The first day another replica holds the lock for ends this run: that replica carries on through the
+     * same days, whereas two replicas that each stepped over the day the other had locked could both leave one out.
+     */
     public Uni<List<LocalDate>> catchUp(LocalDate yesterday, int maxDays) {
-        return pool.preparedQuery("SELECT max(day) AS last FROM report_rollup_run").execute().chain(rows -> {
-            LocalDate last = rows.iterator().next().getLocalDate("last");
-            LocalDate from = last == null ? yesterday : last.plusDays(1);
-            if (from.isBefore(yesterday.minusDays(maxDays - 1L))) {
-                from = yesterday.minusDays(maxDays - 1L);
-            }
+        return pool.preparedQuery(MISSING_DAYS).execute(Tuple.of(yesterday, yesterday.minusDays(maxDays - 1L))).chain(rows -> {
             List<LocalDate> days = new ArrayList<>();
-            for (LocalDate d = from; !d.isAfter(yesterday); d = d.plusDays(1)) {
-                days.add(d);
-            }
+            rows.forEach(row -> days.add(row.getLocalDate("day")));
             return Multi.createFrom().iterable(days)
-                    .onItem().transformToUniAndConcatenate(day -> rollUpIfMissing(day).invoke(done -> {
-                        if (done) {
+                    .onItem().transformToUniAndConcatenate(day -> rollUpIfMissing(day).invoke(outcome -> {
+                        if (outcome == Outcome.COMPUTED) {
                             Log.infof("Daily rollup of %s done", day);
                         }
                     }))
-                    .collect().asList()
+                    .select().first(outcome -> outcome != Outcome.LOCKED_ELSEWHERE)
+                    .collect().last()
                     .replaceWith(days);
         });
     }
