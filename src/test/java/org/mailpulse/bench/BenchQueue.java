@@ -30,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongUnaryOperator;
 
 /** The benchmark's own SQS client on the embedded ElasticMQ: a batched async sender and a bare consumer. */
 final class BenchQueue implements AutoCloseable {
@@ -69,6 +70,17 @@ final class BenchQueue implements AutoCloseable {
      * the last batch was accepted.
      */
     Duration send(String queueUrl, String[] templates, int[] duplicateOf, Deadline deadline) {
+        return send(queueUrl, templates, duplicateOf, batch -> 0L, deadline);
+    }
+
+    /** As {@link #send(String, String[], int[], Deadline)}, but paced: batch k goes out at start + k·10/rate, never earlier. */
+    Duration paced(String queueUrl, String[] templates, int[] duplicateOf, double rate, Deadline deadline) {
+        long start = System.nanoTime();
+        long batchNanos = Math.round(1e9 * BATCH / rate);
+        return send(queueUrl, templates, duplicateOf, batch -> start + batch * batchNanos, deadline);
+    }
+
+    private Duration send(String queueUrl, String[] templates, int[] duplicateOf, LongUnaryOperator dueNanos, Deadline deadline) {
         Map<Integer, String> sentOriginals = new HashMap<>();
         for (int original : duplicateOf) {
             if (original >= 0) {
@@ -79,6 +91,7 @@ final class BenchQueue implements AutoCloseable {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long start = System.nanoTime();
         for (int from = 0; from < templates.length; from += BATCH) {
+            deadline.sleepUntil(dueNanos.applyAsLong(from / BATCH), "pacing the sends to " + queueUrl);
             String now = SesFixtures.sesTimestamp(Instant.now());
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(BATCH);
             for (int i = from; i < Math.min(templates.length, from + BATCH); i++) {
@@ -142,13 +155,15 @@ final class BenchQueue implements AutoCloseable {
         return new Drain(Duration.ofNanos(end.get() - start), deleted.get(), receiveCalls.get());
     }
 
-    /** Visible plus in-flight messages. */
+    /** Visible, in-flight and delayed messages: everything not deleted yet. */
     int depth(String queueUrl, Deadline deadline) {
         Map<QueueAttributeName, String> attributes = deadline.await(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)),
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)),
                 "reading the depth of " + queueUrl).attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
     }
 
     private static List<DeleteMessageBatchRequestEntry> deletions(List<Message> messages) {

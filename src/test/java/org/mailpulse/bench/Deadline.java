@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /** The benchmark's hard time limit; every wait goes through it so that a stuck phase fails with what it was doing. */
 final class Deadline {
@@ -64,6 +65,18 @@ final class Deadline {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while " + doing, e);
+        }
+    }
+
+    /** Sleeps until {@code System.nanoTime()} reaches {@code dueNanos}; returns at once if it has. */
+    void sleepUntil(long dueNanos, String doing) {
+        for (long wait = dueNanos - System.nanoTime(); wait > 0; wait = dueNanos - System.nanoTime()) {
+            check(doing);
+            LockSupport.parkNanos(Math.min(wait, remainingNanos() + 1));
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while " + doing);
+            }
         }
     }
 

@@ -64,12 +64,13 @@ class IngestBenchmark {
     @Inject
     MailPulseConfig config;
 
-    record Settings(int events, int messages, int inflight, long seed, Duration timeout) {
+    record Settings(int events, int messages, int inflight, long seed, int latencySeconds, Duration timeout) {
 
         static Settings fromSystemProperties() {
             int events = Integer.getInteger("bench.events", 100_000);
             return new Settings(events, Integer.getInteger("bench.messages", Math.max(1, events / 5)), Integer.getInteger("bench.inflight", 8),
-                    Long.getLong("bench.seed", 1), Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 20)));
+                    Long.getLong("bench.seed", 1), Integer.getInteger("bench.latency.seconds", 30),
+                    Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 20)));
         }
     }
 
@@ -95,13 +96,14 @@ class IngestBenchmark {
         describe(report, settings, workload, prepared, pollers);
 
         try (BenchQueue queue = new BenchQueue(settings.inflight())) {
-            double queueCeiling = queueCeiling(report, budget, queue, run, prepared, pollers, deadline);
+            QueueCeiling queueCeiling = queueCeiling(report, budget, queue, run, prepared, pollers, deadline);
             double postgresCeiling = postgresCeiling(report, prepared, pollers, deadline);
             settle();
-            CpuMeter.Usage pipelineCpu = pipeline(report, queue, prepared, pollers, Math.min(queueCeiling, postgresCeiling), deadline);
+            Pipeline pipeline = pipeline(report, queue, prepared, pollers, Math.min(queueCeiling.lower(), postgresCeiling), deadline);
+            latency(report, queue, run, settings, pipeline.backlogDrainRate() / 2, deadline);
             // After the pipeline, so that they do not disturb it and run on code the JIT has compiled, as a running service does.
             stages(report, budget, prepared, deadline);
-            budget.report(report, pipelineCpu, prepared.events());
+            budget.report(report, pipeline.cpu(), prepared.events(), pipeline.backlogCpu(), pipeline.backlog());
         } finally {
             report.print();
         }
@@ -165,8 +167,17 @@ class IngestBenchmark {
         report.figure("stage.sum_batch", parse * BenchQueue.BATCH / 1000 + archived + applied, "ms/batch of 10");
     }
 
+    /** Ceiling (b): how fast the queue takes the bodies in, and how fast a consumer that only receives and deletes takes them out. */
+    record QueueCeiling(double enqueueRate, double drainRate) {
+
+        /** The lower of the two: the pipeline is compared with it, although it only drains (conservative). */
+        double lower() {
+            return Math.min(enqueueRate, drainRate);
+        }
+    }
+
     /** Ceiling (b): the same bodies through a queue of their own, enqueued, then drained by a consumer that only receives and deletes. */
-    private static double queueCeiling(Report report, CpuBudget budget, BenchQueue queue, String run, Prepared prepared, int receivers,
+    private static QueueCeiling queueCeiling(Report report, CpuBudget budget, BenchQueue queue, String run, Prepared prepared, int receivers,
                                        Deadline deadline) {
         int events = prepared.events();
         String bare = queue.createQueue(run + "-bench-bare");
@@ -188,7 +199,7 @@ class IngestBenchmark {
         report.text("cpu.ceiling_b_enqueue", enqueueCpu.describe(events));
         report.text("cpu.ceiling_b_drain", drainCpu.describe(events));
         report.check("ceiling_b_drained", events, drain.received());
-        return Math.min(enqueueRate, drainRate);
+        return new QueueCeiling(enqueueRate, drainRate);
     }
 
     /** Ceiling (a): the pipeline's rows written straight into PostgreSQL. */
@@ -205,29 +216,45 @@ class IngestBenchmark {
         return rate;
     }
 
-    private static CpuMeter.Usage pipeline(Report report, BenchQueue queue, Prepared prepared, int pollers, double ceiling, Deadline deadline) {
+    record Pipeline(double backlogDrainRate, CpuMeter.Usage cpu, CpuMeter.Usage backlogCpu, int backlog) {
+    }
+
+    /**
+     * The application's pollers drain the input queue while the sender floods it. Once the sender has stopped, what
+     * is left is a loaded queue drained by the pipeline alone, as ceiling b's consumer drains its queue: that part is
+     * also measured on its own (backlog at the moment the last send was accepted, and the time to empty it).
+     */
+    private static Pipeline pipeline(Report report, BenchQueue queue, Prepared prepared, int pollers, double ceiling, Deadline deadline) {
         BatchApplyTimer before = BatchApplyTimer.scrape();
         long quarantinedBefore = Db.count("SELECT count(*) FROM ingest_quarantine");
         OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC);
         long startNanos = System.nanoTime();
         CpuMeter cpu = CpuMeter.start();
         Duration enqueue = queue.send(TestServers.queueUrl(), prepared.bodies(), prepared.duplicateOf(), deadline);
+        long backlogStart = System.nanoTime();
+        CpuMeter backlogMeter = CpuMeter.start();
+        int backlog = queue.depth(TestServers.queueUrl(), deadline);
         // Messages are deleted only after their transaction committed, so an empty queue means every effect is committed.
-        for (int depth = queue.depth(TestServers.queueUrl(), deadline); depth > 0; depth = queue.depth(TestServers.queueUrl(), deadline)) {
+        for (int depth = backlog; depth > 0; depth = queue.depth(TestServers.queueUrl(), deadline)) {
             deadline.sleep(POLL, "waiting for the pipeline to drain the input queue (" + depth + " messages left)");
         }
-        Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
+        long end = System.nanoTime();
         CpuMeter.Usage usage = cpu.stop();
+        CpuMeter.Usage backlogCpu = backlogMeter.stop();
+        Duration wall = Duration.ofNanos(end - startNanos);
+        Duration backlogWall = Duration.ofNanos(end - backlogStart);
         BatchApplyTimer apply = BatchApplyTimer.scrape().since(before);
         Map<String, Object> latency = Db.row(LATENCY_SINCE, start);
 
         double rate = prepared.events() / seconds(wall);
+        double backlogRate = backlog / seconds(backlogWall);
         report.figure("pipeline.drain_rate", rate, "events/s (" + format(wall) + " from first enqueue to last commit)");
         report.figure("pipeline.enqueue_rate", prepared.events() / seconds(enqueue), "msg/s (" + format(enqueue) + ", concurrent with the pollers)");
-        report.figure("pipeline.latency_p50", number(latency.get("p50")), "ms enqueue to commit");
-        report.figure("pipeline.latency_p99", number(latency.get("p99")), "ms enqueue to commit");
-        report.figure("pipeline.latency_max", number(latency.get("max")), "ms enqueue to commit");
+        report.figure("pipeline.latency_p50", number(latency.get("p50")), "ms enqueue to commit (mostly waiting in the backlog)");
+        report.figure("pipeline.latency_p99", number(latency.get("p99")), "ms enqueue to commit (mostly waiting in the backlog)");
         report.figure("pipeline.vs_ceiling", rate / ceiling, "x min(ceiling_a, ceiling_b) = " + Math.round(ceiling) + " events/s");
+        report.figure("pipeline.backlog_drain_rate", backlogRate, "events/s (" + backlog + " left when the sender stopped, drained in " + format(backlogWall) + ")");
+        report.figure("pipeline.backlog_vs_ceiling", backlogRate / ceiling, "x min(ceiling_a, ceiling_b)");
         report.figure("batch_apply.batches", apply.count(), "(Micrometer mailpulse.ingest.batch.apply during the run)");
         report.figure("batch_apply.mean", apply.meanMillis(), "ms/batch (parse + archive + PostgreSQL, " + pollers + " pollers at once)");
         report.figure("batch_apply.p50", apply.p50Seconds() * 1000, "ms (Micrometer window: about the last 2 minutes)");
@@ -236,11 +263,34 @@ class IngestBenchmark {
         report.figure("pipeline.poller_cycle", cycle, "ms per batch of 10 (" + pollers + " pollers x wall / batches)");
         report.figure("pipeline.poller_cycle_outside_apply", cycle - apply.meanMillis(), "ms per batch (receive, delete, waiting)");
         report.text("cpu.pipeline", usage.describe(prepared.events()));
+        report.text("cpu.pipeline_backlog", backlogCpu.describe(backlog));
         report.check("pipeline_inputs_applied", prepared.unique(), Db.count(APPLIED_SINCE, start));
         report.check("pipeline_history_rows", prepared.unique(), ((Number) latency.get("events")).longValue());
         report.check("pipeline_history_inputs", prepared.unique(), ((Number) latency.get("inputs")).longValue());
         report.check("pipeline_quarantined", 0, Db.count("SELECT count(*) FROM ingest_quarantine") - quarantinedBefore);
-        return usage;
+        return new Pipeline(backlogRate, usage, backlogCpu, backlog);
+    }
+
+    /**
+     * Enqueue-to-commit latency at a rate the pipeline sustains (half the backlog drain rate just measured) for
+     * {@code bench.latency.seconds}, with fresh events of the same mix on messages of their own. Under a flood the
+     * latency would only measure the backlog.
+     */
+    private static void latency(Report report, BenchQueue queue, String run, Settings settings, double rate, Deadline deadline) {
+        int events = (int) Math.max(BenchQueue.BATCH, Math.round(rate * settings.latencySeconds()));
+        Workload workload = Workload.generate(run + "l", events, Math.max(1, events / 5), settings.seed() + 1);
+        String[] bodies = workload.templates(Population.arrange(run + "-l", Math.max(1, events / 5)));
+        OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC);
+        Duration sending = queue.paced(TestServers.queueUrl(), bodies, workload.duplicateOf(), rate, deadline);
+        for (int depth = queue.depth(TestServers.queueUrl(), deadline); depth > 0; depth = queue.depth(TestServers.queueUrl(), deadline)) {
+            deadline.sleep(POLL, "waiting for the latency phase to drain (" + depth + " messages left)");
+        }
+        Map<String, Object> latency = Db.row(LATENCY_SINCE, start);
+        report.figure("latency.rate", events / seconds(sending), "events/s paced (half the backlog drain rate) for " + format(sending) + ", " + events + " events");
+        report.figure("latency.p50", number(latency.get("p50")), "ms enqueue to commit");
+        report.figure("latency.p99", number(latency.get("p99")), "ms enqueue to commit");
+        report.figure("latency.max", number(latency.get("max")), "ms enqueue to commit");
+        report.check("latency_inputs_applied", workload.unique(), ((Number) latency.get("inputs")).longValue());
     }
 
     /** Fresh statistics and flushed dirty pages, so that one phase's leftovers do not slow the next. */
