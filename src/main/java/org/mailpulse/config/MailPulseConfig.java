@@ -105,7 +105,7 @@ public interface MailPulseConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Most SendEmail calls per second from this replica: the SES account rate divided by the sending replicas. */
+        /** Most SendEmail calls per second from all replicas together: the SES account's maximum send rate. */
         @WithDefault("14")
         int maxRate();
 

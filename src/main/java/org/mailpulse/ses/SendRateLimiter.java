@@ -1,52 +1,73 @@
 package org.mailpulse.ses;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.config.MailPulseConfig;
 
 import java.time.Duration;
 
 /**
- * At most {@code max-rate} SendEmail calls start in any window of one second (plus a small margin for network
- * jitter, so SES's side of the count holds too). Each caller reserves the earliest start time that keeps the
- * last {@code max-rate} starts inside the window, then waits without blocking a thread. A throttling answer
- * from SES pauses every sender of this replica.
+ * Keeps all replicas together under {@code max-rate} SendEmail calls per second. The send slots form one schedule
+ * in PostgreSQL ({@code send_rate_schedule}): a sender reserves as many consecutive slots as it claimed messages,
+ * spaced (1 s + a margin for network jitter) / max-rate apart, so no window of one second holds more than max-rate
+ * starts whichever replicas the slots went to. Each call then waits for its slot without blocking a thread. A
+ * throttling answer from SES pushes the schedule back for every replica.
  */
 @ApplicationScoped
 public class SendRateLimiter {
 
     static final Duration MARGIN = Duration.ofMillis(200);
 
-    private final long windowNanos;
-    private final long[] starts;
-    private int next;
-    private long pausedUntil;
+    /** $1: the reserved slots' length in microseconds. Returns how long until the first slot, by the database's clock. */
+    private static final String RESERVE = """
+            WITH clock AS (SELECT clock_timestamp() AS now)
+            UPDATE send_rate_schedule s SET next_at = greatest(s.next_at, clock.now) + $1::bigint * interval '1 microsecond'
+            FROM clock WHERE s.id = 1
+            RETURNING (extract(epoch FROM s.next_at - clock.now) * 1000000)::bigint - $1::bigint AS wait_micros
+            """;
+    private static final String PAUSE = """
+            UPDATE send_rate_schedule SET next_at = greatest(next_at, clock_timestamp() + $1::bigint * interval '1 millisecond') WHERE id = 1
+            """;
 
-    public SendRateLimiter(MailPulseConfig config) {
-        this.starts = new long[Math.max(1, config.sending().maxRate())];
-        this.windowNanos = Duration.ofSeconds(1).plus(MARGIN).toNanos();
-        long now = System.nanoTime();
-        java.util.Arrays.fill(starts, now - windowNanos);
+    private final Pool pool;
+    private final long spacingMicros;
+    private volatile long pausedUntilNanos = System.nanoTime();
+
+    public SendRateLimiter(Pool pool, MailPulseConfig config) {
+        this.pool = pool;
+        this.spacingMicros = Duration.ofSeconds(1).plus(MARGIN).toNanos() / 1000 / Math.max(1, config.sending().maxRate());
     }
 
-    /** Completes when the caller may start one send. */
-    public Uni<Void> acquire() {
-        // Timers work in whole milliseconds (a sub-millisecond timer is refused): round the wait up.
-        long waitMillis = (reserve() + 999_999) / 1_000_000;
-        Uni<Void> permit = Uni.createFrom().voidItem();
-        return waitMillis <= 0 ? permit : permit.onItem().delayIt().by(Duration.ofMillis(waitMillis));
+    /** Reserves {@code count} consecutive send slots. */
+    public Uni<Slots> reserve(int count) {
+        return pool.preparedQuery(RESERVE).execute(Tuple.of(count * spacingMicros))
+                .map(rows -> new Slots(System.nanoTime() + Math.max(0, rows.iterator().next().getLong("wait_micros")) * 1000));
     }
 
-    /** SES said slow down: nobody on this replica starts a send before the pause is over. */
-    public synchronized void pause(Duration pause) {
-        pausedUntil = Math.max(pausedUntil, System.nanoTime() + pause.toNanos());
+    /** SES said slow down: no replica starts a send before the pause is over. */
+    public Uni<Void> pause(Duration pause) {
+        pausedUntilNanos = Math.max(pausedUntilNanos, System.nanoTime() + pause.toNanos());
+        return pool.preparedQuery(PAUSE).execute(Tuple.of(pause.toMillis())).replaceWithVoid();
     }
 
-    private synchronized long reserve() {
-        long now = System.nanoTime();
-        long start = Math.max(now, Math.max(starts[next] + windowNanos, pausedUntil));
-        starts[next] = start;
-        next = (next + 1) % starts.length;
-        return start - now;
+    /** Consecutive send slots, the first at {@code firstNanos} (this JVM's clock). */
+    public final class Slots {
+
+        private final long firstNanos;
+
+        Slots(long firstNanos) {
+            this.firstNanos = firstNanos;
+        }
+
+        /** Completes when slot {@code index} has come (and no throttling pause is on). */
+        public Uni<Void> await(int index) {
+            long due = Math.max(firstNanos + index * spacingMicros * 1000, pausedUntilNanos);
+            // Timers work in whole milliseconds (a sub-millisecond timer is refused): round the wait up.
+            long waitMillis = (due - System.nanoTime() + 999_999) / 1_000_000;
+            Uni<Void> slot = Uni.createFrom().voidItem();
+            return waitMillis <= 0 ? slot : slot.onItem().delayIt().by(Duration.ofMillis(waitMillis));
+        }
     }
 }

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends the due messages of sending campaigns. Each round claims at most one second's worth of messages
- * (so a crash strands few claims), sends them through the rate limiter, records each outcome, and repeats while
- * there is work, then closes finished campaigns. Any number of replicas can run it side by side.
+ * (so a crash strands few claims), reserves as many send slots from the schedule all replicas share, sends each
+ * message in its slot, records each outcome, and repeats while there is work, then closes finished campaigns. Any
+ * number of replicas can run it side by side.
  */
 @ApplicationScoped
 public class CampaignSender {
@@ -91,16 +92,18 @@ public class CampaignSender {
                 hashes.add(UnsubscribeTokens.hash(token));
             }
             return ledger.issueTokens(claim.messages(), hashes)
-                    .chain(() -> Multi.createFrom().range(0, claim.messages().size())
+                    .chain(() -> limiter.reserve(claim.messages().size()))
+                    .chain(slots -> Multi.createFrom().range(0, claim.messages().size())
                             .onItem().transformToUni(i -> sendOne(claim.messages().get(i),
-                                    claim.templates().get(claim.messages().get(i).templateId()), tokens.get(i), onContext))
+                                    claim.templates().get(claim.messages().get(i).templateId()), tokens.get(i), slots, i, onContext))
                             .merge(Math.max(1, config.sending().maxRate()))
                             .collect().last())
                     .replaceWith(claim.messages().size());
         });
     }
 
-    private Uni<Void> sendOne(ClaimedMessage message, MessageComposer.TemplateContent template, String token, Executor onContext) {
+    private Uni<Void> sendOne(ClaimedMessage message, MessageComposer.TemplateContent template, String token, SendRateLimiter.Slots slots,
+                              int slot, Executor onContext) {
         final software.amazon.awssdk.services.sesv2.model.SendEmailRequest request;
         try {
             request = composer.compose(message, template, token);
@@ -108,13 +111,13 @@ public class CampaignSender {
             count("failed");
             return ledger.failed(message, "rendering failed: " + e.getMessage());
         }
-        // The permit is taken right before the call, so no database round trip sits between them to bunch calls up.
-        return ledger.startAttempt(message)
+        // The attempt is recorded after the wait for the slot, so that a crash while waiting leaves a message that
+        // was never started (handed out again) rather than one whose outcome is unknown. The margin in the slot
+        // spacing absorbs the round trip between slot and call.
+        return slots.await(slot).emitOn(onContext)
+                .chain(() -> ledger.startAttempt(message))
                 .chain(started -> !started ? Uni.createFrom().voidItem()
-                        : limiter.acquire()
-                                // Nothing reached SES: hand the message back instead of leaving it for review.
-                                .onFailure().call(failure -> ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))
-                                .chain(() -> mailer.send(request)).emitOn(onContext).chain(outcome -> record(message, outcome)));
+                        : mailer.send(request).emitOn(onContext).chain(outcome -> record(message, outcome)));
     }
 
     private Uni<Void> record(ClaimedMessage message, SendOutcome outcome) {
@@ -125,8 +128,7 @@ public class CampaignSender {
         if (outcome instanceof SendOutcome.Throttled throttled) {
             count("throttled");
             Duration pause = config.sending().initialRetryBackoff();
-            limiter.pause(pause);
-            return ledger.retryLater(message, pause, false, "throttled: " + throttled.detail());
+            return limiter.pause(pause).chain(() -> ledger.retryLater(message, pause, false, "throttled: " + throttled.detail()));
         }
         if (outcome instanceof SendOutcome.Transient failure) {
             int attempts = message.attemptCount() + 1;
