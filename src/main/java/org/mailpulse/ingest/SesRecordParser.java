@@ -1,8 +1,11 @@
 package org.mailpulse.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -31,10 +34,16 @@ public class SesRecordParser {
 
     static final String TOPIC_VALIDATION_PREFIX = "Successfully validated SNS topic";
 
-    private final ObjectMapper json;
+    private final ObjectReader json;
 
-    public SesRecordParser(ObjectMapper json) {
-        this.json = json;
+    /**
+     * Strict about what JSON leaves open: a key given twice (which value is meant?) and content after the complete
+     * value are refused, so such a body is quarantined instead of being applied as one reading of it.
+     */
+    public SesRecordParser(ObjectMapper mapper) {
+        this.json = mapper.reader()
+                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public ParsedInput parse(String body) {

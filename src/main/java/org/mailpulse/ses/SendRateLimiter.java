@@ -12,13 +12,16 @@ import java.time.Duration;
  * Keeps all replicas together under {@code max-rate} SendEmail calls per second. The send slots form one schedule
  * in PostgreSQL ({@code send_rate_schedule}): a sender reserves as many consecutive slots as it claimed messages,
  * spaced (1 s + a margin for network jitter) / max-rate apart, so no window of one second holds more than max-rate
- * starts whichever replicas the slots went to. Each call then waits for its slot without blocking a thread. A
- * throttling answer from SES pushes the schedule back for every replica.
+ * starts whichever replicas the slots went to. Each call then waits for its slot without blocking a thread; a call
+ * that comes to its slot too late (a replica that fell behind, e.g. while its JIT warms up) reserves a fresh one
+ * rather than going at once. A throttling answer from SES pushes the schedule back for every replica.
  */
 @ApplicationScoped
 public class SendRateLimiter {
 
     static final Duration MARGIN = Duration.ofMillis(200);
+    /** A call this late for its slot would crowd other replicas' slots: it takes a fresh slot instead. */
+    static final Duration LATE_TOLERANCE = MARGIN.dividedBy(4);
 
     /** $1: the reserved slots' length in microseconds. Returns how long until the first slot, by the database's clock. */
     private static final String RESERVE = """
@@ -40,10 +43,17 @@ public class SendRateLimiter {
         this.spacingMicros = Duration.ofSeconds(1).plus(MARGIN).toNanos() / 1000 / Math.max(1, config.sending().maxRate());
     }
 
-    /** Reserves {@code count} consecutive send slots. */
+    /**
+     * Reserves {@code count} consecutive send slots. The database's clock is read somewhere within the round trip;
+     * its midpoint is taken for it, so replicas with slower round trips do not shift their slots onto the next ones.
+     */
     public Uni<Slots> reserve(int count) {
-        return pool.preparedQuery(RESERVE).execute(Tuple.of(count * spacingMicros))
-                .map(rows -> new Slots(System.nanoTime() + Math.max(0, rows.iterator().next().getLong("wait_micros")) * 1000));
+        long sent = System.nanoTime();
+        return pool.preparedQuery(RESERVE).execute(Tuple.of(count * spacingMicros)).map(rows -> {
+            long answered = System.nanoTime();
+            long waitNanos = Math.max(0, rows.iterator().next().getLong("wait_micros")) * 1000;
+            return new Slots(sent + (answered - sent) / 2 + waitNanos);
+        });
     }
 
     /** SES said slow down: no replica starts a send before the pause is over. */
@@ -61,13 +71,15 @@ public class SendRateLimiter {
             this.firstNanos = firstNanos;
         }
 
-        /** Completes when slot {@code index} has come (and no throttling pause is on). */
+        /** Completes when slot {@code index} (or, if that has passed, a fresh one) has come and no throttling pause is on. */
         public Uni<Void> await(int index) {
             long due = Math.max(firstNanos + index * spacingMicros * 1000, pausedUntilNanos);
             // Timers work in whole milliseconds (a sub-millisecond timer is refused): round the wait up.
             long waitMillis = (due - System.nanoTime() + 999_999) / 1_000_000;
             Uni<Void> slot = Uni.createFrom().voidItem();
-            return waitMillis <= 0 ? slot : slot.onItem().delayIt().by(Duration.ofMillis(waitMillis));
+            Uni<Void> timer = waitMillis <= 0 ? slot : slot.onItem().delayIt().by(Duration.ofMillis(waitMillis));
+            // Checked when the timer has fired, right before the call: a busy machine fires timers late too.
+            return timer.chain(() -> System.nanoTime() - due > LATE_TOLERANCE.toNanos() ? reserve(1).chain(fresh -> fresh.await(0)) : slot);
         }
     }
 }

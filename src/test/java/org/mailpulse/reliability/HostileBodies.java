@@ -593,10 +593,9 @@ final class HostileBodies {
         return switch (which) {
             case 0 -> b.finishText("record wrapped in an array", "[" + record + "]", Expect.QUARANTINED);
             case 1 -> b.finishText("record as a JSON string", write(TextNode.valueOf(record)), Expect.QUARANTINED);
-            // Jackson keeps the last of two equal keys; the service may take either, it must not crash
-            case 2 -> b.finishText("duplicate eventType key", "{\"" + b.typeKey + "\":\"Nonsense\"," + record.substring(1), Expect.EITHER);
-            // trailing content after a complete object
-            case 3 -> b.finishText("trailing garbage", record + " }{garbage", Expect.EITHER);
+            // which of two equal keys is meant is ambiguous: refused, not read one way
+            case 2 -> b.finishText("duplicate eventType key", "{\"" + b.typeKey + "\":\"Nonsense\"," + record.substring(1), Expect.QUARANTINED);
+            case 3 -> b.finishText("trailing garbage", record + " }{garbage", Expect.QUARANTINED);
             case 4 -> b.finishText("numbers as strings", record.replace("\"headersTruncated\":false", "\"headersTruncated\":\"false\"")
                     .replace("\"processingTimeMillis\":", "\"processingTimeMillis\":\"1\",\"x\":"), Expect.APPLIED);
             default -> b.finishText("comments and single quotes", "/* c */ {'eventType': 'Send'}", Expect.QUARANTINED);

@@ -111,13 +111,13 @@ public class CampaignSender {
             count("failed");
             return ledger.failed(message, "rendering failed: " + e.getMessage());
         }
-        // The attempt is recorded after the wait for the slot, so that a crash while waiting leaves a message that
-        // was never started (handed out again) rather than one whose outcome is unknown. The margin in the slot
-        // spacing absorbs the round trip between slot and call.
-        return slots.await(slot).emitOn(onContext)
-                .chain(() -> ledger.startAttempt(message))
+        // The slot is waited for right before the call, so no database round trip sits between them to bunch calls up.
+        return ledger.startAttempt(message)
                 .chain(started -> !started ? Uni.createFrom().voidItem()
-                        : mailer.send(request).emitOn(onContext).chain(outcome -> record(message, outcome)));
+                        : slots.await(slot)
+                                // Nothing reached SES: hand the message back instead of leaving it for review.
+                                .onFailure().call(failure -> ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))
+                                .chain(() -> mailer.send(request)).emitOn(onContext).chain(outcome -> record(message, outcome)));
     }
 
     private Uni<Void> record(ClaimedMessage message, SendOutcome outcome) {
