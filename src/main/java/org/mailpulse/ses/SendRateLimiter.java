@@ -1,5 +1,7 @@
 package org.mailpulse.ses;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -36,11 +38,13 @@ public class SendRateLimiter {
 
     private final Pool pool;
     private final long spacingMicros;
+    private final Counter missedSlots;
     private volatile long pausedUntilNanos = System.nanoTime();
 
-    public SendRateLimiter(Pool pool, MailPulseConfig config) {
+    public SendRateLimiter(Pool pool, MailPulseConfig config, MeterRegistry registry) {
         this.pool = pool;
         this.spacingMicros = Duration.ofSeconds(1).plus(MARGIN).toNanos() / 1000 / Math.max(1, config.sending().maxRate());
+        this.missedSlots = registry.counter("mailpulse.send.slots.missed");
     }
 
     /**
@@ -79,7 +83,13 @@ public class SendRateLimiter {
             Uni<Void> slot = Uni.createFrom().voidItem();
             Uni<Void> timer = waitMillis <= 0 ? slot : slot.onItem().delayIt().by(Duration.ofMillis(waitMillis));
             // Checked when the timer has fired, right before the call: a busy machine fires timers late too.
-            return timer.chain(() -> System.nanoTime() - due > LATE_TOLERANCE.toNanos() ? reserve(1).chain(fresh -> fresh.await(0)) : slot);
+            return timer.chain(() -> {
+                if (System.nanoTime() - due <= LATE_TOLERANCE.toNanos()) {
+                    return slot;
+                }
+                missedSlots.increment();
+                return reserve(1).chain(fresh -> fresh.await(0));
+            });
         }
     }
 }
