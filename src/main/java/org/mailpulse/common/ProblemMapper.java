@@ -88,15 +88,16 @@ public class ProblemMapper {
     /** PostgreSQL refused a value of the request itself (SQLSTATE class 22, e.g. U+0000 in text, a date out of range). */
     @ServerExceptionMapper
     public Response dataException(org.hibernate.exception.DataException e, UriInfo uri) {
-        return problem(400, "The request holds a value that cannot be stored (" + e.getSQLState() + ")", uri, null);
+        return unstorable(e.getSQLState(), uri);
     }
 
     @ServerExceptionMapper
     public Response pgException(io.vertx.pgclient.PgException e, UriInfo uri) {
-        if (e.getSqlState() != null && e.getSqlState().startsWith("22")) {
-            return problem(400, "The request holds a value that cannot be stored (" + e.getSqlState() + ")", uri, null);
-        }
-        return unexpected(e, uri);
+        return e.getSqlState() != null && e.getSqlState().startsWith("22") ? unstorable(e.getSqlState(), uri) : unexpected(e, uri);
+    }
+
+    private Response unstorable(String sqlState, UriInfo uri) {
+        return problem(400, "The request holds a value that cannot be stored (" + sqlState + ")", uri, null);
     }
 
     /** A date or time the request asks for lies outside what can be computed (e.g. the day after +999999999-12-31). */

@@ -30,12 +30,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongUnaryOperator;
 
 /** The benchmark's own SQS client on the embedded ElasticMQ: a batched async sender and a bare consumer. */
 final class BenchQueue implements AutoCloseable {
 
     static final int BATCH = 10;
+    private static final Duration POLL = Duration.ofMillis(100);
 
     private final SqsAsyncClient sqs;
     private final int inflight;
@@ -70,17 +70,16 @@ final class BenchQueue implements AutoCloseable {
      * the last batch was accepted.
      */
     Duration send(String queueUrl, String[] templates, int[] duplicateOf, Deadline deadline) {
-        return send(queueUrl, templates, duplicateOf, batch -> 0L, deadline);
+        return send(queueUrl, templates, duplicateOf, 0, deadline);
     }
 
     /** As {@link #send(String, String[], int[], Deadline)}, but paced: batch k goes out at start + k·10/rate, never earlier. */
     Duration paced(String queueUrl, String[] templates, int[] duplicateOf, double rate, Deadline deadline) {
-        long start = System.nanoTime();
-        long batchNanos = Math.round(1e9 * BATCH / rate);
-        return send(queueUrl, templates, duplicateOf, batch -> start + batch * batchNanos, deadline);
+        return send(queueUrl, templates, duplicateOf, Math.round(1e9 * BATCH / rate), deadline);
     }
 
-    private Duration send(String queueUrl, String[] templates, int[] duplicateOf, LongUnaryOperator dueNanos, Deadline deadline) {
+    /** {@code batchNanos}: the time between batches when paced, 0 for as fast as the outstanding batches allow. */
+    private Duration send(String queueUrl, String[] templates, int[] duplicateOf, long batchNanos, Deadline deadline) {
         Map<Integer, String> sentOriginals = new HashMap<>();
         for (int original : duplicateOf) {
             if (original >= 0) {
@@ -91,7 +90,9 @@ final class BenchQueue implements AutoCloseable {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long start = System.nanoTime();
         for (int from = 0; from < templates.length; from += BATCH) {
-            deadline.sleepUntil(dueNanos.applyAsLong(from / BATCH), "pacing the sends to " + queueUrl);
+            if (batchNanos > 0) {
+                deadline.sleepUntil(start + from / BATCH * batchNanos, "pacing the sends to " + queueUrl);
+            }
             String now = SesFixtures.sesTimestamp(Instant.now());
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(BATCH);
             for (int i = from; i < Math.min(templates.length, from + BATCH); i++) {
@@ -153,6 +154,13 @@ final class BenchQueue implements AutoCloseable {
             threads.shutdownNow();
         }
         return new Drain(Duration.ofNanos(end.get() - start), deleted.get(), receiveCalls.get());
+    }
+
+    /** Polls the depth until the queue is empty, i.e. every message is deleted. */
+    void awaitEmpty(String queueUrl, Deadline deadline, String doing) {
+        for (int depth = depth(queueUrl, deadline); depth > 0; depth = depth(queueUrl, deadline)) {
+            deadline.sleep(POLL, doing + " (" + depth + " messages left)");
+        }
     }
 
     /** Visible, in-flight and delayed messages: everything not deleted yet. */

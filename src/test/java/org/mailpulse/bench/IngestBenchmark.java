@@ -37,7 +37,6 @@ class IngestBenchmark {
 
     /** Batches timed one at a time per stage: enough for a stable mean, few enough to take seconds. */
     private static final int STAGE_BATCHES = 500;
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private static final String APPLIED_SINCE = "SELECT count(*) FROM ingest_dedupe WHERE processed_at >= ?";
     // processed_at is now() of the applying transaction, i.e. its start; event_time is the enqueue moment.
@@ -235,9 +234,7 @@ class IngestBenchmark {
         CpuMeter backlogMeter = CpuMeter.start();
         int backlog = queue.depth(TestServers.queueUrl(), deadline);
         // Messages are deleted only after their transaction committed, so an empty queue means every effect is committed.
-        for (int depth = backlog; depth > 0; depth = queue.depth(TestServers.queueUrl(), deadline)) {
-            deadline.sleep(POLL, "waiting for the pipeline to drain the input queue (" + depth + " messages left)");
-        }
+        queue.awaitEmpty(TestServers.queueUrl(), deadline, "waiting for the pipeline to drain the input queue");
         long end = System.nanoTime();
         CpuMeter.Usage usage = cpu.stop();
         CpuMeter.Usage backlogCpu = backlogMeter.stop();
@@ -282,9 +279,7 @@ class IngestBenchmark {
         String[] bodies = workload.templates(Population.arrange(run + "-l", Math.max(1, events / 5)));
         OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC);
         Duration sending = queue.paced(TestServers.queueUrl(), bodies, workload.duplicateOf(), rate, deadline);
-        for (int depth = queue.depth(TestServers.queueUrl(), deadline); depth > 0; depth = queue.depth(TestServers.queueUrl(), deadline)) {
-            deadline.sleep(POLL, "waiting for the latency phase to drain (" + depth + " messages left)");
-        }
+        queue.awaitEmpty(TestServers.queueUrl(), deadline, "waiting for the latency phase to drain");
         Map<String, Object> latency = Db.row(LATENCY_SINCE, start);
         report.figure("latency.rate", events / seconds(sending), "events/s paced (half the backlog drain rate) for " + format(sending) + ", " + events + " events");
         report.figure("latency.p50", number(latency.get("p50")), "ms enqueue to commit");

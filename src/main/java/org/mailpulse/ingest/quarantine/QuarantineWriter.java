@@ -34,14 +34,21 @@ public class QuarantineWriter {
         }
         return connection.preparedQuery(INSERT).execute(Tuple.of(
                 Sql.texts(entries, Entry::sqsMessageId),
-                entries.stream().map(e -> e.reason().replace('\0', '\uFFFD')).toArray(String[]::new),
+                Sql.texts(entries, e -> storable(e.reason())),
                 entries.stream().map(e -> truncate(e.body())).toArray(String[]::new),
                 entries.stream().map(e -> e.body().length() > bodyLimit).toArray(Boolean[]::new))).replaceWithVoid();
     }
 
     private String truncate(String body) {
-        // PostgreSQL text cannot hold U+0000; SQS does not deliver it, but the quarantine must never fail on a body.
-        String safe = body.indexOf('\0') < 0 ? body : body.replace('\0', '\uFFFD');
+        String safe = storable(body);
         return safe.length() <= bodyLimit ? safe : safe.substring(0, bodyLimit);
+    }
+
+    /**
+     * PostgreSQL text cannot hold U+0000; SQS does not deliver it, but the quarantine must never fail on a body, or
+     * on a reason that quotes one.
+     */
+    private static String storable(String text) {
+        return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
     }
 }
