@@ -1,5 +1,6 @@
 package org.mailpulse.reliability;
 
+import org.mailpulse.testsupport.AppInstance;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;

@@ -1,5 +1,6 @@
 package org.mailpulse.reliability;
 
+import org.mailpulse.testsupport.AppInstance;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.Map;

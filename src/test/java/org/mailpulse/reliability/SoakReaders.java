@@ -1,5 +1,6 @@
 package org.mailpulse.reliability;
 
+import org.mailpulse.testsupport.AppInstance;
 import org.mailpulse.bench.Population;
 import java.net.http.HttpResponse;
 import java.time.LocalDate;

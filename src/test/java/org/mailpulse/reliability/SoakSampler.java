@@ -1,5 +1,6 @@
 package org.mailpulse.reliability;
 
+import org.mailpulse.testsupport.AppInstance;
 import org.mailpulse.testsupport.TestServers;
 
 import java.io.IOException;

@@ -1,7 +1,6 @@
-package org.mailpulse.reliability;
+package org.mailpulse.testsupport;
 
 import org.mailpulse.embedded.FreePort;
-import org.mailpulse.testsupport.TestServers;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * servers. It can be killed with SIGKILL and started again on the same port; its output goes to a log file that
  * outlives restarts.
  */
-final class AppInstance implements AutoCloseable {
+public final class AppInstance implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -40,13 +39,13 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** Starts an instance with the test servers' configuration, then {@code extraOptions} (-D..., later ones win). */
-    static AppInstance start(String name, String... extraOptions) throws IOException {
+    public static AppInstance start(String name, String... extraOptions) throws IOException {
         AppInstance instance = new AppInstance(name, List.of(extraOptions));
         instance.launch();
         return instance;
     }
 
-    void launch() throws IOException {
+    public void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(TestServers.applicationOptions(port));
         command.addAll(options);
@@ -57,7 +56,7 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** Waits until readiness answers UP; returns how long that took. */
-    Duration awaitReady(Duration timeout) throws InterruptedException {
+    public Duration awaitReady(Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -73,7 +72,7 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** HTTP status of /q/health/ready, or -1 if the instance does not answer. */
-    int readiness() {
+    public int readiness() {
         try {
             return get("/q/health/ready").statusCode();
         } catch (IOException e) {
@@ -84,19 +83,19 @@ final class AppInstance implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer test-token").GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** The sum of every sample of a Prometheus metric (all label sets). */
-    double metric(String name) throws IOException, InterruptedException {
+    public double metric(String name) throws IOException, InterruptedException {
         return metric(name, "");
     }
 
     /** The sum of the samples of a Prometheus metric whose labels include {@code label} (e.g. {@code outcome="sent"}). */
-    double metric(String name, String label) throws IOException, InterruptedException {
+    public double metric(String name, String label) throws IOException, InterruptedException {
         double sum = 0;
         for (String line : get("/q/metrics").body().split("\n")) {
             boolean sample = line.startsWith(name + "{") || line.startsWith(name + " ");
@@ -108,7 +107,7 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, nothing finished. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(name + " survived SIGKILL");
@@ -116,21 +115,21 @@ final class AppInstance implements AutoCloseable {
     }
 
     /** SIGTERM; true if it exited within the timeout. */
-    boolean terminate(Duration timeout) throws InterruptedException {
+    public boolean terminate(Duration timeout) throws InterruptedException {
         process.destroy();
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Resident set size in MiB, from /proc. */
-    long rssMiB() throws IOException {
+    public long rssMiB() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
@@ -139,19 +138,19 @@ final class AppInstance implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for " + name);
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://localhost:" + port;
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 
-    Path logFile() {
+    public Path logFile() {
         return log;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
