@@ -94,6 +94,11 @@ public final class TestServers {
         return options;
     }
 
+    /** ElasticMQ's endpoint. */
+    public static String sqsEndpoint() {
+        return "http://localhost:" + System.getProperty(SQS_PORT);
+    }
+
     public static SqsClient sqs() {
         return EmbeddedSqsServer.client(Integer.parseInt(System.getProperty(SQS_PORT)));
     }
