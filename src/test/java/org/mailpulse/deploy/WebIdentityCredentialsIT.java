@@ -71,18 +71,18 @@ class WebIdentityCredentialsIT {
                      .withEnvironment("AWS_SHARED_CREDENTIALS_FILE", noFile.toString())
                      .withEnvironment("AWS_CONFIG_FILE", noFile.toString())
                      .withEnvironment("AWS_EC2_METADATA_DISABLED", "true"))) {
-            app.awaitReady(Duration.ofSeconds(90));
+            app.awaitReady(Duration.ofMinutes(5));
 
             String email = "irsa-" + UUID.randomUUID() + "@example.com";
             String campaign = campaignOfOne(app, email);
             given(app).post("/api/campaigns/{id}/queue", campaign).then().statusCode(200);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
                     .until(() -> "SENT".equals(Db.row("select status from campaign_recipients where email = ?", email).get("status")));
             String sesMessageId = (String) Db.row("select ses_message_id from campaign_recipients where email = ?", email).get("ses_message_id");
 
             Queue.send(SesFixtures.event("publishing/delivery.json").messageId(sesMessageId).recipient(email)
                     .campaignId(campaign).inSnsEnvelope("sns-irsa-" + UUID.randomUUID()));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
                     .until(() -> "DELIVERED".equals(Db.row("select status from campaign_recipients where email = ?", email).get("status")));
             given(app).get("/api/messages/{id}", sesMessageId).then().statusCode(200).body("status", equalTo("DELIVERED"));
 

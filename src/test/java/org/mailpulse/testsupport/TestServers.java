@@ -83,6 +83,7 @@ public final class TestServers {
                 "-Dquarkus.sqs.endpoint-override=" + sqs,
                 "-Dquarkus.ses.endpoint-override=" + sesProxy(),
                 "-Dmailpulse.ingest.queue-url=" + queueUrl(),
+                "-Dmailpulse.ingest.dead-letter-queue-url=" + deadLetterQueueUrl(),
                 "-Dmailpulse.ingest.wait-time-seconds=1",
                 "-Dmailpulse.sending.enabled=false"));
         for (String service : java.util.List.of("sqs", "ses")) {
