@@ -54,6 +54,13 @@ public interface MailPulseConfig {
         /** URL of the SQS queue that the SNS topic of SES events delivers to. */
         Optional<String> queueUrl();
 
+        /** URL of the input queue's dead-letter queue; when set, its depth is exported as mailpulse_ingest_dead_letter_messages. */
+        Optional<String> deadLetterQueueUrl();
+
+        /** How often the dead-letter queue's depth is read. */
+        @WithDefault("30s")
+        Duration deadLetterCheckEvery();
+
         /** Concurrent long-pollers per replica; each holds at most one batch in flight. */
         @WithDefault("4")
         int pollers();

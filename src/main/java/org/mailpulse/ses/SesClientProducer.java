@@ -1,52 +1,80 @@
 package org.mailpulse.ses;
 
+import io.netty.channel.EventLoopGroup;
+import io.quarkiverse.amazon.common.runtime.AmazonClientConfig;
+import io.quarkiverse.amazon.common.runtime.AmazonClientNettyTransportRecorder;
+import io.quarkiverse.amazon.common.runtime.AsyncHttpClientConfig;
+import io.quarkiverse.amazon.common.runtime.AwsCredentialsProviderConfig;
+import io.quarkiverse.amazon.common.runtime.ClientUtil;
+import io.quarkiverse.amazon.ses.runtime.SesConfig;
+import io.quarkus.netty.MainEventLoopGroup;
+import io.quarkus.runtime.RuntimeValue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.Config;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClientBuilder;
 
-import java.net.URI;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The SES v2 client (the Quarkus extension provides v1 only; v2 is needed for custom headers such as
- * List-Unsubscribe). It reads the same {@code quarkus.ses.*} keys as the extension, so SES is configured once.
- * The SDK's own retries are off: MailPulse decides what a throttle or an error means for the message.
+ * List-Unsubscribe). It is built from the SES extension's own runtime configuration ({@code quarkus.ses.*}) with the
+ * extension's own code for credentials and the Netty client, so SES is configured once and every key means what it
+ * means for the v1 client: region, endpoint override, API call timeouts, every credentials type (default, which
+ * includes web identity, static, profile, env-variable, system-property, container, instance-profile, process,
+ * custom, anonymous) and the {@code async-client.*} settings of the Netty client. The SDK's own retries are off:
+ * MailPulse decides what a throttle or an error means for the message.
  */
 @ApplicationScoped
 public class SesClientProducer {
 
+    static final String CONFIG_ROOT = "quarkus.ses";
+    static final Duration DEFAULT_API_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     @Produces
     @ApplicationScoped
-    SesV2AsyncClient sesV2(Config config) {
-        SesV2AsyncClientBuilder builder = SesV2AsyncClient.builder()
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().connectionTimeout(Duration.ofSeconds(5)))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
-                .credentialsProvider(credentials(config));
-        config.getOptionalValue("quarkus.ses.aws.region", String.class).map(Region::of).ifPresent(builder::region);
-        config.getOptionalValue("quarkus.ses.endpoint-override", URI.class).ifPresent(builder::endpointOverride);
-        return builder.build();
+    SesV2AsyncClient sesV2(SesConfig config, @MainEventLoopGroup EventLoopGroup eventLoops) {
+        return build(config, () -> eventLoops);
     }
 
     void close(@Disposes SesV2AsyncClient client) {
         client.close();
     }
 
-    private static AwsCredentialsProvider credentials(Config config) {
-        if ("static".equalsIgnoreCase(config.getOptionalValue("quarkus.ses.aws.credentials.type", String.class).orElse(""))) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                    config.getValue("quarkus.ses.aws.credentials.static-provider.access-key-id", String.class),
-                    config.getValue("quarkus.ses.aws.credentials.static-provider.secret-access-key", String.class)));
-        }
-        return DefaultCredentialsProvider.builder().build();
+    /**
+     * The client for the default (unnamed) {@code quarkus.ses} client configuration.
+     *
+     * @param eventLoops the event loops the Netty client shares unless {@code async-client.event-loop.override} is set
+     */
+    static SesV2AsyncClient build(SesConfig config, Supplier<EventLoopGroup> eventLoops) {
+        AmazonClientConfig client = config.clients().get(ClientUtil.DEFAULT_CLIENT_NAME);
+        SesV2AsyncClientBuilder builder = SesV2AsyncClient.builder()
+                .httpClientBuilder(httpClient(config.asyncClient(), eventLoops))
+                .credentialsProvider(client.aws().credentials().map(SesClientProducer::credentials)
+                        .orElseGet(() -> DefaultCredentialsProvider.builder().build()))
+                .overrideConfiguration(o -> {
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    o.apiCallTimeout(client.sdk().apiCallTimeout().orElse(DEFAULT_API_CALL_TIMEOUT));
+                    client.sdk().apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
+                });
+        client.aws().region().ifPresent(builder::region);
+        client.sdk().endpointOverride().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(AwsCredentialsProviderConfig credentials) {
+        return credentials.type().create(credentials, CONFIG_ROOT);
+    }
+
+    private static SdkAsyncHttpClient.Builder<?> httpClient(AsyncHttpClientConfig asyncClient, Supplier<EventLoopGroup> eventLoops) {
+        AmazonClientNettyTransportRecorder netty = new AmazonClientNettyTransportRecorder();
+        RuntimeValue<AsyncHttpClientConfig> settings = new RuntimeValue<>(asyncClient);
+        return netty.configureNettyAsync(netty.configureAsync("ses", settings), eventLoops, settings).getValue();
     }
 }

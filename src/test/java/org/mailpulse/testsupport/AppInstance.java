@@ -12,13 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One more instance of the packaged application (target/quarkus-app) as its own process, joined to the test
  * servers. It can be killed with SIGKILL and started again on the same port; its output goes to a log file that
- * outlives restarts.
+ * outlives restarts. A {@link Launch} adds -D options, leaves out options of the test servers' configuration and
+ * sets environment variables.
  */
 public final class AppInstance implements AutoCloseable {
 
@@ -26,33 +30,88 @@ public final class AppInstance implements AutoCloseable {
 
     private final String name;
     private final int port;
-    private final List<String> options;
+    private final Launch launch;
     private final Path log;
     private Process process;
     private int starts;
 
-    private AppInstance(String name, List<String> options) throws IOException {
+    /**
+     * How an instance is launched: -D options after the test servers' configuration (later ones win), prefixes of
+     * configuration keys whose -D options from {@link TestServers#applicationOptions} are left out (e.g.
+     * {@code quarkus.sqs.aws.credentials.}), and environment variables set or, with a null value, removed.
+     */
+    public record Launch(List<String> options, List<String> removedKeys, Map<String, String> environment) {
+
+        public Launch {
+            options = List.copyOf(options);
+            removedKeys = List.copyOf(removedKeys);
+            environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        }
+
+        public static Launch options(String... options) {
+            return new Launch(List.of(options), List.of(), Map.of());
+        }
+
+        public Launch withOptions(String... more) {
+            List<String> all = new ArrayList<>(options);
+            all.addAll(List.of(more));
+            return new Launch(all, removedKeys, environment);
+        }
+
+        /** Leaves out the test servers' -D options whose key starts with {@code keyPrefix}. */
+        public Launch without(String keyPrefix) {
+            List<String> all = new ArrayList<>(removedKeys);
+            all.add(keyPrefix);
+            return new Launch(options, all, environment);
+        }
+
+        /** Sets an environment variable of the process; null removes one it would inherit. */
+        public Launch withEnvironment(String variable, String value) {
+            Map<String, String> all = new LinkedHashMap<>(environment);
+            all.put(variable, value);
+            return new Launch(options, removedKeys, all);
+        }
+
+        List<String> serverOptions(List<String> serverOptions) {
+            return serverOptions.stream().filter(option -> removedKeys.stream()
+                    .noneMatch(prefix -> option.startsWith("-D" + prefix))).toList();
+        }
+    }
+
+    private AppInstance(String name, Launch launch) throws IOException {
         this.name = name;
         this.port = FreePort.find();
-        this.options = options;
+        this.launch = launch;
         this.log = Files.createTempFile("mailpulse-" + name + "-", ".log");
     }
 
     /** Starts an instance with the test servers' configuration, then {@code extraOptions} (-D..., later ones win). */
     public static AppInstance start(String name, String... extraOptions) throws IOException {
-        AppInstance instance = new AppInstance(name, List.of(extraOptions));
+        return start(name, Launch.options(extraOptions));
+    }
+
+    public static AppInstance start(String name, Launch launch) throws IOException {
+        AppInstance instance = new AppInstance(name, launch);
         instance.launch();
         return instance;
     }
 
     public void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        command.addAll(TestServers.applicationOptions(port));
-        command.addAll(options);
+        command.addAll(launch.serverOptions(TestServers.applicationOptions(port)));
+        command.addAll(launch.options());
         command.addAll(List.of("-jar", new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath()));
         starts++;
         Files.writeString(log, "=== start " + starts + System.lineSeparator(), java.nio.file.StandardOpenOption.APPEND);
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        launch.environment().forEach((variable, value) -> {
+            if (value == null) {
+                builder.environment().remove(variable);
+            } else {
+                builder.environment().put(variable, value);
+            }
+        });
+        process = builder.start();
     }
 
     /** Waits until readiness answers UP; returns how long that took. */

@@ -27,6 +27,7 @@ public class SqsResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.sqs.aws.credentials.static-provider.access-key-id", EmbeddedSqsServer.ACCESS_KEY);
         config.put("quarkus.sqs.aws.credentials.static-provider.secret-access-key", EmbeddedSqsServer.SECRET_KEY);
         config.put("mailpulse.ingest.queue-url", server.inputQueueUrl());
+        config.put("mailpulse.ingest.dead-letter-queue-url", server.deadLetterQueueUrl());
         // Short polls keep the tests and shutdown quick; production keeps the 20 s long poll.
         config.put("mailpulse.ingest.wait-time-seconds", "1");
         config.put("mailpulse.ingest.initial-backoff", "200ms");

@@ -83,6 +83,7 @@ public final class TestServers {
                 "-Dquarkus.sqs.endpoint-override=" + sqs,
                 "-Dquarkus.ses.endpoint-override=" + sesProxy(),
                 "-Dmailpulse.ingest.queue-url=" + queueUrl(),
+                "-Dmailpulse.ingest.dead-letter-queue-url=" + deadLetterQueueUrl(),
                 "-Dmailpulse.ingest.wait-time-seconds=1",
                 "-Dmailpulse.sending.enabled=false"));
         for (String service : java.util.List.of("sqs", "ses")) {
@@ -92,6 +93,11 @@ public final class TestServers {
             options.add("-Dquarkus." + service + ".aws.credentials.static-provider.secret-access-key=" + EmbeddedSqsServer.SECRET_KEY);
         }
         return options;
+    }
+
+    /** ElasticMQ's endpoint. */
+    public static String sqsEndpoint() {
+        return "http://localhost:" + System.getProperty(SQS_PORT);
     }
 
     public static SqsClient sqs() {

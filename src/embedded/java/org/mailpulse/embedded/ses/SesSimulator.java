@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.mailpulse.embedded.RequestSignature;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,8 @@ public final class SesSimulator implements AutoCloseable {
     /**
      * Control over HTTP, for tests whose code cannot share objects with the simulator (another class loader):
      * POST fail-next?count=N&fault=F, POST fail-for?address=A&fault=F, POST clear, GET send-times (epoch ms),
-     * GET sent (the recorded mails).
+     * GET sent (the recorded mails), GET signatures (each SES request and who signed it: request, signature.accessKeyId,
+     * signature.sessionToken).
      */
     public static final String CONTROL_PATH = "/_simulator/";
     private static final String TEMPLATES_PATH = "/v2/email/templates";
@@ -141,6 +143,7 @@ public final class SesSimulator implements AutoCloseable {
     private final Recorded<SentMail> sentMails;
     private final Recorded<Instant> sendTimes;
     private final Recorded<String> requests;
+    private final Recorded<SignedRequest> signatures;
     private final AtomicInteger sendRequests = new AtomicInteger();
     private final ConcurrentLinkedQueue<Fault> nextFaults = new ConcurrentLinkedQueue<>();
     private final Map<String, Fault> recipientFaults = new ConcurrentHashMap<>();
@@ -153,6 +156,7 @@ public final class SesSimulator implements AutoCloseable {
         this.sentMails = new Recorded<>(options.maxRecorded());
         this.sendTimes = new Recorded<>(options.maxRecorded());
         this.requests = new Recorded<>(options.maxRecorded());
+        this.signatures = new Recorded<>(options.maxRecorded());
         this.upstream = options.upstream() == null ? null : new UpstreamForwarder(options.upstream());
         this.publisher = options.eventsQueue() == null ? null
                 : new EventPublisher(options.eventsQueue().endpoint(), options.eventsQueue().queueUrl(), options.eventDelay());
@@ -214,6 +218,15 @@ public final class SesSimulator implements AutoCloseable {
         return requests.snapshot();
     }
 
+    /** A request ("METHOD /path") and who signed it. */
+    public record SignedRequest(String request, RequestSignature signature) {
+    }
+
+    /** Who signed each SES request (control requests and unsigned ones aside), oldest first (a snapshot). */
+    public List<SignedRequest> signatures() {
+        return signatures.snapshot();
+    }
+
     /** Event bodies sent to the queue so far. */
     public long publishedEventCount() {
         return publisher == null ? 0 : publisher.published();
@@ -242,6 +255,7 @@ public final class SesSimulator implements AutoCloseable {
             sendRequests.set(0);
         }
         requests.clear();
+        signatures.clear();
     }
 
     // ------------------------------------------------------------------ faults
@@ -278,7 +292,13 @@ public final class SesSimulator implements AutoCloseable {
             requests.add(method + " " + path);
             if (normalised.startsWith(CONTROL_PATH)) {
                 handleControl(exchange, method, normalised.substring(CONTROL_PATH.length()));
-            } else if ("POST".equals(method) && SEND_EMAIL_PATH.equals(normalised)) {
+                return;
+            }
+            RequestSignature signature = RequestSignature.of(exchange.getRequestHeaders());
+            if (signature != null) {
+                signatures.add(new SignedRequest(method + " " + path, signature));
+            }
+            if ("POST".equals(method) && SEND_EMAIL_PATH.equals(normalised)) {
                 handleSend(exchange);
             } else {
                 handleOther(exchange, method, normalised);
@@ -320,6 +340,10 @@ public final class SesSimulator implements AutoCloseable {
             }
             case "GET sent" -> {
                 respond(exchange, 200, json.writeValueAsBytes(sentMails()));
+                return;
+            }
+            case "GET signatures" -> {
+                respond(exchange, 200, json.writeValueAsBytes(signatures()));
                 return;
             }
             default -> {

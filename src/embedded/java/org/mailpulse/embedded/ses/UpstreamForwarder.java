@@ -12,19 +12,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Passes a request on, method, path, query, headers and body as they came, to an SES-compatible endpoint and
- * hands back its answer. Only the headers the JDK client sets itself (Host, Content-Length, Connection, ...) are
- * left to it; the SigV4 signature then no longer matches the host, which SES emulators do not check.
+ * Passes a request on, method, path, query, headers and body as they came, to another endpoint (an SES emulator
+ * for the simulator in proxy mode, ElasticMQ for a recording proxy of the test harness) and hands back its answer.
+ * Only the headers the JDK client sets itself (Host, Content-Length, Connection, ...) are left to it; the SigV4
+ * signature then no longer matches the host, which the emulators do not check.
  */
-final class UpstreamForwarder {
+public final class UpstreamForwarder {
 
     private static final Set<String> NOT_FORWARDED = Set.of(
             "host", "content-length", "connection", "keep-alive", "expect", "upgrade", "transfer-encoding",
             "te", "trailer", "proxy-connection", "http2-settings");
 
-    record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
 
-        boolean successful() {
+        public boolean successful() {
             return status >= 200 && status < 300;
         }
     }
@@ -32,7 +33,7 @@ final class UpstreamForwarder {
     private final URI base;
     private final HttpClient client;
 
-    UpstreamForwarder(URI base) {
+    public UpstreamForwarder(URI base) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.client = HttpClient.newBuilder()
@@ -42,11 +43,11 @@ final class UpstreamForwarder {
                 .build();
     }
 
-    URI base() {
+    public URI base() {
         return base;
     }
 
-    Response forward(String method, URI requestUri, Map<String, List<String>> headers, byte[] body)
+    public Response forward(String method, URI requestUri, Map<String, List<String>> headers, byte[] body)
             throws IOException, InterruptedException {
         String query = requestUri.getRawQuery();
         URI target = URI.create(base + requestUri.getRawPath() + (query == null ? "" : "?" + query));
@@ -68,7 +69,7 @@ final class UpstreamForwarder {
         return new Response(response.statusCode(), response.headers().map(), response.body());
     }
 
-    static boolean relayable(String header) {
+    public static boolean relayable(String header) {
         String lower = header.toLowerCase(Locale.ROOT);
         return !lower.startsWith(":") && !NOT_FORWARDED.contains(lower) && !lower.equals("date");
     }
