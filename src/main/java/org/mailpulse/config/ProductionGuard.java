@@ -35,6 +35,6 @@ public class ProductionGuard {
             Log.errorf("Production configuration: %s", problem);
         }
         throw new IllegalStateException("MailPulse refuses to start in the prod profile: " + problems.size()
-                + " configuration problem(s), each logged above as 'Production configuration: ...'");
+                + " configuration problem(s), each logged above");
     }
 }
