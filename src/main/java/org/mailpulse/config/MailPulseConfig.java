@@ -34,9 +34,10 @@ public interface MailPulseConfig {
     interface Api {
         /**
          * Bearer tokens accepted on /api/**, comma separated (from a Kubernetes Secret). Several may be valid at
-         * once so that a token can be rotated without downtime.
+         * once so that a token can be rotated without downtime. Without any, every /api call is refused (and the prod
+         * profile does not start).
          */
-        List<String> tokens();
+        Optional<List<String>> tokens();
 
         /**
          * Largest request body accepted, answered with 413 problem+json above it. Keep it under

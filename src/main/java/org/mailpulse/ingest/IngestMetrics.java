@@ -1,7 +1,6 @@
 package org.mailpulse.ingest;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
@@ -9,17 +8,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 
-/** The ingestion meters, named by Micrometer conventions (Prometheus adds _total, _seconds); registered at start so they read 0, not absent. */
+/**
+ * The ingestion meters, named by Micrometer conventions (Prometheus adds _total, _seconds); registered at start so they
+ * read 0, not absent. Latencies are histograms ({@code _bucket{le}}), so a percentile can be taken over all replicas
+ * with {@code histogram_quantile}; the service-level objectives add exact bucket bounds at the values alerts use.
+ */
 @Startup
 @ApplicationScoped
 public class IngestMetrics {
+
+    private static final Duration[] APPLY_SLOS = {Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), Duration.ofSeconds(10)};
+    private static final Duration[] LAG_SLOS = {Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+            Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30)};
 
     private final MeterRegistry registry;
     private final Counter quarantined;
     private final Counter ignored;
     private final Counter duplicates;
     private final Timer applyLatency;
-    private final DistributionSummary queueLag;
+    private final Timer queueLag;
     private final Counter failures;
 
     public IngestMetrics(MeterRegistry registry) {
@@ -28,9 +38,11 @@ public class IngestMetrics {
         this.ignored = Counter.builder("mailpulse.ingest.ignored").description("SNS control messages recognised and skipped").register(registry);
         this.duplicates = Counter.builder("mailpulse.ingest.duplicates").description("Events skipped because they were applied before").register(registry);
         this.applyLatency = Timer.builder("mailpulse.ingest.batch.apply").description("Time to archive and apply one SQS batch")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        this.queueLag = DistributionSummary.builder("mailpulse.ingest.queue.lag").baseUnit("seconds")
-                .description("Time from SQS enqueue to committed effect").publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentileHistogram().serviceLevelObjectives(APPLY_SLOS)
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        this.queueLag = Timer.builder("mailpulse.ingest.queue.lag").description("Time from SQS enqueue to committed effect")
+                .publishPercentileHistogram().serviceLevelObjectives(LAG_SLOS)
+                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(1)).register(registry);
         this.failures = Counter.builder("mailpulse.ingest.batch.failures").description("Batches left on the queue because a store failed").register(registry);
     }
 
@@ -55,7 +67,7 @@ public class IngestMetrics {
     }
 
     public void lag(Duration sinceEnqueue) {
-        queueLag.record(sinceEnqueue.toMillis() / 1000.0);
+        queueLag.record(sinceEnqueue);
     }
 
     public void batchFailed() {

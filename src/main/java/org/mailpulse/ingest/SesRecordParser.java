@@ -38,10 +38,12 @@ public class SesRecordParser {
 
     /**
      * Strict about what JSON leaves open: a key given twice (which value is meant?) and content after the complete
-     * value are refused, so such a body is quarantined instead of being applied as one reading of it.
+     * value are refused, so such a body is quarantined instead of being applied as one reading of it. Unknown fields
+     * are ignored whatever the REST layer's setting: SES adds fields to its events.
      */
     public SesRecordParser(ObjectMapper mapper) {
         this.json = mapper.reader()
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }

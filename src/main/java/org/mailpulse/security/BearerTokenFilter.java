@@ -27,7 +27,7 @@ public class BearerTokenFilter {
     private final List<byte[]> accepted;
 
     public BearerTokenFilter(MailPulseConfig config) {
-        this.accepted = config.api().tokens().stream().filter(t -> !t.isBlank()).map(BearerTokenFilter::digest).toList();
+        this.accepted = config.api().tokens().orElse(List.of()).stream().filter(t -> !t.isBlank()).map(BearerTokenFilter::digest).toList();
         if (accepted.isEmpty()) {
             Log.warn("mailpulse.api.tokens is empty: every /api call will be refused");
         }

@@ -2,21 +2,24 @@ package org.mailpulse.bench;
 
 import io.restassured.RestAssured;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The Micrometer timer {@code mailpulse.ingest.batch.apply} (parse, archive and PostgreSQL transaction of one batch)
- * as GET /q/metrics shows it. Count and sum are cumulative; the quantiles cover Micrometer's sliding window
- * (about the last two minutes), not the whole run.
+ * as GET /q/metrics shows it: cumulative count, sum and histogram buckets. The percentiles of a span of time are
+ * read from the difference of two scrapes, as Prometheus's {@code histogram_quantile} reads them (linear within a
+ * bucket), so they are as exact as the bucket bounds.
  */
-record BatchApplyTimer(double count, double sumSeconds, double p50Seconds, double p99Seconds) {
+record BatchApplyTimer(double count, double sumSeconds, TreeMap<Double, Double> buckets) {
 
     private static final Pattern SAMPLE = Pattern.compile(
-            "^mailpulse_ingest_batch_apply_seconds(_count|_sum)?(?:\\{([^}]*)})?\\s+(\\S+)\\s*$", Pattern.MULTILINE);
-    private static final Pattern QUANTILE = Pattern.compile("quantile=\"([^\"]+)\"");
+            "^mailpulse_ingest_batch_apply_seconds(_count|_sum|_bucket)(?:\\{([^}]*)})?\\s+(\\S+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 
-    /** Zeros while the timer is not registered yet (the metrics bean is created by the first batch). */
+    /** Zeros while the timer is not registered yet. */
     static BatchApplyTimer scrape() {
         return parse(RestAssured.get("/q/metrics").then().statusCode(200).extract().asString());
     }
@@ -24,38 +27,60 @@ record BatchApplyTimer(double count, double sumSeconds, double p50Seconds, doubl
     static BatchApplyTimer parse(String prometheusText) {
         double count = 0;
         double sum = 0;
-        double p50 = 0;
-        double p99 = 0;
+        TreeMap<Double, Double> buckets = new TreeMap<>();
         Matcher sample = SAMPLE.matcher(prometheusText);
         while (sample.find()) {
             double value = Double.parseDouble(sample.group(3));
-            String suffix = sample.group(1);
-            if ("_count".equals(suffix)) {
-                count = value;
-            } else if ("_sum".equals(suffix)) {
-                sum = value;
-            } else if ("0.5".equals(quantile(sample.group(2)))) {
-                p50 = value;
-            } else if ("0.99".equals(quantile(sample.group(2)))) {
-                p99 = value;
+            switch (sample.group(1)) {
+                case "_count" -> count = value;
+                case "_sum" -> sum = value;
+                default -> {
+                    Matcher le = LE.matcher(sample.group(2));
+                    if (le.find()) {
+                        buckets.put(le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1)), value);
+                    }
+                }
             }
         }
-        return new BatchApplyTimer(count, sum, p50, p99);
-    }
-
-    private static String quantile(String labels) {
-        if (labels == null) {
-            return null;
-        }
-        Matcher quantile = QUANTILE.matcher(labels);
-        return quantile.find() ? quantile.group(1) : null;
+        return new BatchApplyTimer(count, sum, buckets);
     }
 
     BatchApplyTimer since(BatchApplyTimer before) {
-        return new BatchApplyTimer(count - before.count, sumSeconds - before.sumSeconds, p50Seconds, p99Seconds);
+        TreeMap<Double, Double> delta = new TreeMap<>();
+        buckets.forEach((le, cumulative) -> delta.put(le, cumulative - before.buckets.getOrDefault(le, 0.0)));
+        return new BatchApplyTimer(count - before.count, sumSeconds - before.sumSeconds, delta);
     }
 
     double meanMillis() {
         return count == 0 ? 0 : sumSeconds / count * 1000;
+    }
+
+    double p50Seconds() {
+        return quantile(0.5);
+    }
+
+    double p99Seconds() {
+        return quantile(0.99);
+    }
+
+    private double quantile(double q) {
+        if (buckets.isEmpty() || buckets.lastEntry().getValue() == 0) {
+            return 0;
+        }
+        double rank = q * buckets.lastEntry().getValue();
+        double lowerBound = 0;
+        double lowerCount = 0;
+        for (Map.Entry<Double, Double> bucket : buckets.entrySet()) {
+            if (bucket.getValue() >= rank) {
+                if (bucket.getKey().isInfinite()) {
+                    return lowerBound;
+                }
+                double inBucket = bucket.getValue() - lowerCount;
+                return inBucket == 0 ? bucket.getKey() : lowerBound + (bucket.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
+            }
+            lowerBound = bucket.getKey();
+            lowerCount = bucket.getValue();
+        }
+        return lowerBound;
     }
 }

@@ -254,8 +254,8 @@ class IngestBenchmark {
         report.figure("pipeline.backlog_vs_ceiling", backlogRate / ceiling, "x min(ceiling_a, ceiling_b)");
         report.figure("batch_apply.batches", apply.count(), "(Micrometer mailpulse.ingest.batch.apply during the run)");
         report.figure("batch_apply.mean", apply.meanMillis(), "ms/batch (parse + archive + PostgreSQL, " + pollers + " pollers at once)");
-        report.figure("batch_apply.p50", apply.p50Seconds() * 1000, "ms (Micrometer window: about the last 2 minutes)");
-        report.figure("batch_apply.p99", apply.p99Seconds() * 1000, "ms (Micrometer window: about the last 2 minutes)");
+        report.figure("batch_apply.p50", apply.p50Seconds() * 1000, "ms (histogram buckets over the run)");
+        report.figure("batch_apply.p99", apply.p99Seconds() * 1000, "ms (histogram buckets over the run)");
         double cycle = pollers * wall.toNanos() / 1e6 / apply.count();
         report.figure("pipeline.poller_cycle", cycle, "ms per batch of 10 (" + pollers + " pollers x wall / batches)");
         report.figure("pipeline.poller_cycle_outside_apply", cycle - apply.meanMillis(), "ms per batch (receive, delete, waiting)");

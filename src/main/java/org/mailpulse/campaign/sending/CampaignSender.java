@@ -2,13 +2,17 @@ package org.mailpulse.campaign.sending;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import org.mailpulse.common.Emails;
 import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.ses.SendOutcome;
@@ -20,7 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,12 +35,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * (so a crash strands few claims), reserves as many send slots from the schedule all replicas share, sends each
  * message in its slot, records each outcome, and repeats while there is work, then closes finished campaigns. Any
  * number of replicas can run it side by side.
+ * <p>
+ * On shutdown it drains: it claims nothing more, hands the claimed messages whose SES call has not started back to
+ * READY_TO_SEND at once (one statement), and waits for the calls already started to finish and record their outcome.
  */
 @ApplicationScoped
 public class CampaignSender {
 
     /** A round hands the scheduler back after this long, even with work left (the next round continues it). */
     static final Duration ROUND_BUDGET = Duration.ofSeconds(30);
+    /** How long a shutdown waits for started SES calls to record their outcome (within Kubernetes' 30 s grace period). */
+    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
     private final SendLedger ledger;
     private final MessageComposer composer;
@@ -43,6 +55,11 @@ public class CampaignSender {
     private final MeterRegistry registry;
     private final Vertx vertx;
     private final AtomicLong stuck;
+    /** Claimed by this sender, SES call not started; whoever removes a message (its call or the drain) owns it. */
+    private final Set<ClaimedMessage> unstarted = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger claiming = new AtomicInteger();
+    private final AtomicInteger calling = new AtomicInteger();
+    private volatile boolean draining;
 
     public CampaignSender(SendLedger ledger, MessageComposer composer, SesMailer mailer, SendRateLimiter limiter,
                           MailPulseConfig config, MeterRegistry registry, Vertx vertx) {
@@ -58,7 +75,7 @@ public class CampaignSender {
 
     @Scheduled(every = "${mailpulse.sending.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> round() {
-        if (!config.sending().enabled()) {
+        if (!config.sending().enabled() || draining) {
             return Uni.createFrom().voidItem();
         }
         Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
@@ -79,8 +96,13 @@ public class CampaignSender {
 
     /** Claims and sends one slice; emits how many messages it claimed. */
     private Uni<Integer> sendClaim(Executor onContext) {
+        claiming.incrementAndGet();
+        if (draining) {
+            claiming.decrementAndGet();
+            return Uni.createFrom().item(0);
+        }
         int limit = Math.max(1, Math.min(config.sending().batchSize(), config.sending().maxRate()));
-        return ledger.claim(limit).chain(claim -> {
+        return ledger.claim(limit).invoke(claim -> unstarted.addAll(claim.messages())).eventually(claiming::decrementAndGet).chain(claim -> {
             if (claim.messages().isEmpty()) {
                 return Uni.createFrom().item(0);
             }
@@ -108,16 +130,59 @@ public class CampaignSender {
         try {
             request = composer.compose(message, template, token);
         } catch (MessageComposer.RenderingException e) {
+            if (!unstarted.remove(message)) {
+                return Uni.createFrom().voidItem();
+            }
             count("failed");
             return ledger.failed(message, "rendering failed: " + e.getMessage());
         }
         // The slot is waited for right before the call, so no database round trip sits between them to bunch calls up.
         return ledger.startAttempt(message)
-                .chain(started -> !started ? Uni.createFrom().voidItem()
+                .chain(started -> !started ? Uni.createFrom().voidItem().invoke(() -> unstarted.remove(message))
                         : slots.await(slot)
                                 // Nothing reached SES: hand the message back instead of leaving it for review.
-                                .onFailure().call(failure -> ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))
-                                .chain(() -> mailer.send(request)).emitOn(onContext).chain(outcome -> record(message, outcome)));
+                                .onFailure().call(failure -> !unstarted.remove(message) ? Uni.createFrom().voidItem()
+                                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))
+                                .chain(() -> call(message, request, onContext)));
+    }
+
+    /** The SES call and its outcome, unless a shutdown has handed the message back meanwhile. */
+    private Uni<Void> call(ClaimedMessage message, software.amazon.awssdk.services.sesv2.model.SendEmailRequest request, Executor onContext) {
+        calling.incrementAndGet();
+        if (!unstarted.remove(message)) {
+            calling.decrementAndGet();
+            return Uni.createFrom().voidItem();
+        }
+        return mailer.send(request).emitOn(onContext).chain(outcome -> record(message, outcome)).eventually(calling::decrementAndGet);
+    }
+
+    /** First of the shutdown observers, so that no claim starts while others stop. */
+    void drain(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        awaitZero(claiming, deadline);
+        List<ClaimedMessage> released = new ArrayList<>();
+        for (ClaimedMessage message : List.copyOf(unstarted)) {
+            if (unstarted.remove(message)) {
+                released.add(message);
+            }
+        }
+        int handedBack = 0;
+        if (!released.isEmpty()) {
+            try {
+                handedBack = ledger.release(released).await().atMost(DRAIN_TIMEOUT);
+            } catch (RuntimeException e) {
+                Log.warnf("Could not hand %d unstarted messages back (recovered after a minute): %s", released.size(), e.getMessage());
+            }
+        }
+        awaitZero(calling, deadline);
+        Log.infof("Sender drained: %d claimed messages handed back to READY_TO_SEND, %d SES calls still open", handedBack, calling.get());
+    }
+
+    private static void awaitZero(AtomicInteger counter, long deadlineNanos) throws InterruptedException {
+        while (counter.get() > 0 && System.nanoTime() < deadlineNanos) {
+            Thread.sleep(10);
+        }
     }
 
     private Uni<Void> record(ClaimedMessage message, SendOutcome outcome) {

@@ -75,6 +75,13 @@ public class SendLedger {
             SELECT gen_random_uuid(), h, e, c, u, $5 FROM unnest($1::bytea[], $2::text[], $3::uuid[], $4::uuid[]) AS v(h, e, c, u)
             """;
 
+    // Claimed by this sender, which is shutting down, and never called: free for any sender at once.
+    private static final String RELEASE = """
+            UPDATE campaign_recipients r SET status = $3, status_rank = $4::smallint, last_attempt_at = NULL, updated_at = now()
+            FROM unnest($1::uuid[], $2::uuid[]) AS v(campaign_id, customer_id)
+            WHERE r.campaign_id = v.campaign_id AND r.customer_id = v.customer_id AND r.status = 'SENDING'
+            """;
+
     private static final String START_ATTEMPT = """
             UPDATE campaign_recipients SET last_attempt_at = now() WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
             """;
@@ -179,6 +186,12 @@ public class SendLedger {
     /** Records that the SES call is about to start; false if the message is no longer this sender's to send. */
     public Uni<Boolean> startAttempt(ClaimedMessage m) {
         return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(m.campaignId(), m.customerId())).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Hands claimed messages whose SES call never started back to READY_TO_SEND, in one statement; emits how many. */
+    public Uni<Integer> release(List<ClaimedMessage> messages) {
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(Sql.uuids(messages, ClaimedMessage::campaignId), Sql.uuids(messages, ClaimedMessage::customerId),
+                MessageStatus.READY_TO_SEND.name(), MessageStatus.READY_TO_SEND.rank())).map(rows -> rows.rowCount());
     }
 
     public Uni<Void> sent(ClaimedMessage m, String sesMessageId) {
