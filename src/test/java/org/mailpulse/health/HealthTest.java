@@ -4,20 +4,34 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 
-/** Readiness covers every store the service needs; the DOWN side is exercised by PostgresOutageTest. */
+/**
+ * Readiness covers what the HTTP endpoints need (PostgreSQL); the ingestion group what ingestion needs. The DOWN
+ * sides are exercised by ReadinessOutageTest.
+ */
 @QuarkusTest
 class HealthTest {
 
     @Test
-    void readinessIsUpWithAllServers() {
+    void readinessIsPostgreSqlOnly() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("SQS input queue", "SES event ingestion"))
-                .body("checks.find { it.name.contains('MongoDB') }.status", equalTo("UP"))
-                .body("checks.find { it.name.contains('Reactive PostgreSQL') }.status", equalTo("UP"));
+                .body("checks.find { it.name.contains('Reactive PostgreSQL') }.status", equalTo("UP"))
+                .body("checks.name", not(hasItems("SQS input queue")))
+                .body("checks.name", not(hasItems("SES event ingestion")))
+                .body("checks.findAll { it.name.contains('MongoDB') }", empty());
+    }
+
+    @Test
+    void theIngestionGroupIsUpWithAllServers() {
+        given().get("/q/health/group/ingestion").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("SQS input queue", "SES event ingestion", "MongoDB event archive"))
+                .body("checks.findAll { it.status != 'UP' }", empty());
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One more instance of the packaged application (target/quarkus-app) as its own process, joined to the test
  * servers. It can be killed with SIGKILL and started again on the same port; its output goes to a log file that
- * outlives restarts.
+ * outlives restarts. Started with {@code -Dquarkus.management.enabled=true -Dquarkus.management.port=N}, it is
+ * asked for health and metrics on that management port, as in production; otherwise on the main port.
  */
 public final class AppInstance implements AutoCloseable {
 
@@ -26,6 +27,7 @@ public final class AppInstance implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final List<String> options;
     private final Path log;
     private Process process;
@@ -34,6 +36,7 @@ public final class AppInstance implements AutoCloseable {
     private AppInstance(String name, List<String> options) throws IOException {
         this.name = name;
         this.port = FreePort.find();
+        this.managementPort = managementPort(options).orElse(port);
         this.options = options;
         this.log = Files.createTempFile("mailpulse-" + name + "-", ".log");
     }
@@ -43,6 +46,15 @@ public final class AppInstance implements AutoCloseable {
         AppInstance instance = new AppInstance(name, List.of(extraOptions));
         instance.launch();
         return instance;
+    }
+
+    private static java.util.OptionalInt managementPort(List<String> options) {
+        if (!options.contains("-Dquarkus.management.enabled=true")) {
+            return java.util.OptionalInt.empty();
+        }
+        String prefix = "-Dquarkus.management.port=";
+        return options.stream().filter(option -> option.startsWith(prefix))
+                .mapToInt(option -> Integer.parseInt(option.substring(prefix.length()))).reduce((first, last) -> last);
     }
 
     public void launch() throws IOException {
@@ -73,8 +85,13 @@ public final class AppInstance implements AutoCloseable {
 
     /** HTTP status of /q/health/ready, or -1 if the instance does not answer. */
     public int readiness() {
+        return health("/q/health/ready");
+    }
+
+    /** HTTP status of a health endpoint (e.g. {@code /q/health/group/ingestion}), or -1 if the instance does not answer. */
+    public int health(String path) {
         try {
-            return get("/q/health/ready").statusCode();
+            return get(managementUrl(), path).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -83,8 +100,18 @@ public final class AppInstance implements AutoCloseable {
         }
     }
 
+    /** A GET on the main port. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
+        return get(baseUrl(), path);
+    }
+
+    /** A GET on the port that serves health and metrics (the management port when there is one). */
+    public HttpResponse<String> getManagement(String path) throws IOException, InterruptedException {
+        return get(managementUrl(), path);
+    }
+
+    private static HttpResponse<String> get(String base, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer test-token").GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -97,7 +124,7 @@ public final class AppInstance implements AutoCloseable {
     /** The sum of the samples of a Prometheus metric whose labels include {@code label} (e.g. {@code outcome="sent"}). */
     public double metric(String name, String label) throws IOException, InterruptedException {
         double sum = 0;
-        for (String line : get("/q/metrics").body().split("\n")) {
+        for (String line : getManagement("/q/metrics").body().split("\n")) {
             boolean sample = line.startsWith(name + "{") || line.startsWith(name + " ");
             if (sample && line.substring(0, line.lastIndexOf(' ')).contains(label)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -140,6 +167,11 @@ public final class AppInstance implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + port;
+    }
+
+    /** Where health and metrics answer: the management interface if the instance has one, else the main port. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
     }
 
     public String log() throws IOException {
