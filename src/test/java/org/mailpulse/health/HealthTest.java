@@ -1,6 +1,7 @@
 package org.mailpulse.health;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -16,9 +17,14 @@ import static org.hamcrest.Matchers.not;
 @QuarkusTest
 class HealthTest {
 
+    /** Where health and metrics answer: the main port under {@code @QuarkusTest}. */
+    protected RequestSpecification operations() {
+        return given();
+    }
+
     @Test
     void readinessIsPostgreSqlOnly() {
-        given().get("/q/health/ready").then().statusCode(200)
+        operations().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name.contains('Reactive PostgreSQL') }.status", equalTo("UP"))
                 .body("checks.name", not(hasItems("SQS input queue")))
@@ -28,7 +34,7 @@ class HealthTest {
 
     @Test
     void theIngestionGroupIsUpWithAllServers() {
-        given().get("/q/health/group/ingestion").then().statusCode(200)
+        operations().get("/q/health/group/ingestion").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("SQS input queue", "SES event ingestion", "MongoDB event archive"))
                 .body("checks.findAll { it.status != 'UP' }", empty());
@@ -36,12 +42,12 @@ class HealthTest {
 
     @Test
     void livenessIsUp() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        operations().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void metricsArePublishedForPrometheus() {
-        given().get("/q/metrics").then().statusCode(200)
+        operations().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("mailpulse_ingest_batch_apply_seconds"));
     }
 }

@@ -11,7 +11,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged application with the management interface on, as the prod profile has it: health and metrics
+ * The packaged application has the management interface on (the prod build turns it on): health and metrics
  * answer on the management port and nowhere else; the API, the unsubscribe page and the OpenAPI document stay on
  * the main port, and the management port serves none of them.
  */
@@ -23,7 +23,7 @@ class ManagementInterfaceIT {
     @Test
     void operationsOnTheManagementPortTrafficOnTheMainPort() throws Exception {
         int management = FreePort.find();
-        try (AppInstance app = AppInstance.start("management", "-Dquarkus.management.enabled=true", "-Dquarkus.management.port=" + management)) {
+        try (AppInstance app = AppInstance.start("management", "-Dquarkus.management.port=" + management)) {
             app.awaitReady(Duration.ofSeconds(90));
             assertThat(app.managementUrl()).isEqualTo("http://localhost:" + management).isNotEqualTo(app.baseUrl());
 

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One more instance of the packaged application (target/quarkus-app) as its own process, joined to the test
  * servers. It can be killed with SIGKILL and started again on the same port; its output goes to a log file that
- * outlives restarts. Started with {@code -Dquarkus.management.enabled=true -Dquarkus.management.port=N}, it is
- * asked for health and metrics on that management port, as in production; otherwise on the main port.
+ * outlives restarts. The packaged application serves health and metrics on its management interface (the prod
+ * build turns it on): each instance gets a free management port of its own ({@code -Dquarkus.management.port=N}
+ * among the extra options chooses it), and is asked for health and metrics there.
  */
 public final class AppInstance implements AutoCloseable {
 
@@ -36,7 +37,7 @@ public final class AppInstance implements AutoCloseable {
     private AppInstance(String name, List<String> options) throws IOException {
         this.name = name;
         this.port = FreePort.find();
-        this.managementPort = managementPort(options).orElse(port);
+        this.managementPort = managementPort(options).orElseGet(FreePort::find);
         this.options = options;
         this.log = Files.createTempFile("mailpulse-" + name + "-", ".log");
     }
@@ -49,9 +50,6 @@ public final class AppInstance implements AutoCloseable {
     }
 
     private static java.util.OptionalInt managementPort(List<String> options) {
-        if (!options.contains("-Dquarkus.management.enabled=true")) {
-            return java.util.OptionalInt.empty();
-        }
         String prefix = "-Dquarkus.management.port=";
         return options.stream().filter(option -> option.startsWith(prefix))
                 .mapToInt(option -> Integer.parseInt(option.substring(prefix.length()))).reduce((first, last) -> last);
@@ -60,6 +58,7 @@ public final class AppInstance implements AutoCloseable {
     public void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(TestServers.applicationOptions(port));
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.addAll(options);
         command.addAll(List.of("-jar", new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath()));
         starts++;
@@ -105,7 +104,7 @@ public final class AppInstance implements AutoCloseable {
         return get(baseUrl(), path);
     }
 
-    /** A GET on the port that serves health and metrics (the management port when there is one). */
+    /** A GET on the management port, which serves health and metrics. */
     public HttpResponse<String> getManagement(String path) throws IOException, InterruptedException {
         return get(managementUrl(), path);
     }
@@ -169,7 +168,7 @@ public final class AppInstance implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
-    /** Where health and metrics answer: the management interface if the instance has one, else the main port. */
+    /** Where health and metrics answer: the management interface. */
     public String managementUrl() {
         return "http://localhost:" + managementPort;
     }
