@@ -11,7 +11,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged application has the management interface on (the prod build turns it on): health and metrics
+ * The packaged application with the management interface on, as the prod profile has it: health and metrics
  * answer on the management port and nowhere else; the API, the unsubscribe page and the OpenAPI document stay on
  * the main port, and the management port serves none of them.
  */

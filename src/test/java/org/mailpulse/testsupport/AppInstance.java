@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One more instance of the packaged application (target/quarkus-app) as its own process, joined to the test
  * servers. It can be killed with SIGKILL and started again on the same port; its output goes to a log file that
- * outlives restarts. The packaged application serves health and metrics on its management interface (the prod
- * build turns it on): each instance gets a free management port of its own ({@code -Dquarkus.management.port=N}
- * among the extra options chooses it), and is asked for health and metrics there.
+ * outlives restarts. As in production, it serves health and metrics on its management interface: each instance
+ * gets a free management port of its own ({@code -Dquarkus.management.port=N} among the extra options chooses
+ * it), and is asked for health and metrics there.
  */
 public final class AppInstance implements AutoCloseable {
 

@@ -1,22 +1,34 @@
 package org.mailpulse.testsupport;
 
+import io.quarkus.test.common.DevServicesContext;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.mailpulse.embedded.FreePort;
 
 import java.util.Map;
 
 /**
- * A free port for the management interface. The packaged application is built with the prod profile, which
- * turns the management interface on (a build-time choice), so the instance {@code @QuarkusIntegrationTest}
- * starts serves health and metrics there; {@code @QuarkusTest} builds without it and ignores the port.
+ * The management interface of the packaged application {@code @QuarkusIntegrationTest} starts, on a free port.
+ * The prod build routes health and metrics to the management interface; the test profile the instance runs with
+ * must switch that interface on too, or nothing would serve them. {@code @QuarkusTest} (built without it) is
+ * left alone.
  */
-public class ManagementPortResource implements QuarkusTestResourceLifecycleManager {
+public class ManagementPortResource implements QuarkusTestResourceLifecycleManager, DevServicesContext.ContextAware {
+
+    private boolean integrationTest;
+
+    @Override
+    public void setIntegrationTestContext(DevServicesContext context) {
+        integrationTest = true;
+    }
 
     @Override
     public Map<String, String> start() {
+        if (!integrationTest) {
+            return Map.of();
+        }
         int port = FreePort.find();
         System.setProperty(TestServers.MANAGEMENT_PORT, String.valueOf(port));
-        return Map.of("quarkus.management.port", String.valueOf(port));
+        return Map.of("quarkus.management.enabled", "true", "quarkus.management.port", String.valueOf(port));
     }
 
     @Override

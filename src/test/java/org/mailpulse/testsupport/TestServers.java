@@ -70,13 +70,14 @@ public final class TestServers {
 
     /**
      * The configuration another instance of the application needs to join the test servers, as -D options
-     * (sending off, so only ingestion is exercised; its own free management port).
+     * (sending off, so only ingestion is exercised; the management interface, as in production, on a free port).
      */
     public static java.util.List<String> applicationOptions(int httpPort) {
         String sqs = "http://localhost:" + System.getProperty(SQS_PORT);
         java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of(
                 "-Dquarkus.profile=test",
                 "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.management.enabled=true",
                 "-Dquarkus.management.port=" + org.mailpulse.embedded.FreePort.find(),
                 "-Dquarkus.datasource.jdbc.url=" + System.getProperty(PG_JDBC_URL),
                 "-Dquarkus.datasource.reactive.url=" + System.getProperty(PG_JDBC_URL).replace("jdbc:", ""),
