@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,10 +34,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** Starts a server on the data directory, initialising it if empty; a server orphaned by a killed JVM is stopped first. */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        return start(dataDirectory, port, Map.of());
+    }
+
+    /** As {@link #start(Path, int)}, with more server settings (e.g. {@code ssl=on}, {@code ssl_cert_file}, {@code hba_file}). */
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port, Map<String, String> serverConfig) {
         try {
             Files.createDirectories(dataDirectory);
             stopOrphan(dataDirectory);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            serverConfig.forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(port)

@@ -119,7 +119,7 @@ class HostileInputIT {
 
             assertThat(worker.isAlive()).as("worker alive; log " + worker.logFile()).isTrue();
             assertThat(worker.readiness()).as("worker readiness").isEqualTo(200);
-            assertThat(given().baseUri(standby).get("/q/health/ready").statusCode()).as("standby readiness").isEqualTo(200);
+            assertThat(given().baseUri("http://localhost").port(TestServers.managementPort()).get("/q/health/ready").statusCode()).as("standby readiness").isEqualTo(200);
             assertThat(Db.count("select count(*) from customers")).as("the customers table survived the injections").isPositive();
             int dlq = Queue.depth(TestServers.deadLetterQueueUrl());
             double quarantinedMetric = worker.metric("mailpulse_ingest_quarantined_total");

@@ -200,7 +200,7 @@ final class SoakSampler {
 
     Metrics metrics() {
         try {
-            var response = app.get("/q/metrics");
+            var response = app.getManagement("/q/metrics");
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("/q/metrics answered " + response.statusCode());
             }

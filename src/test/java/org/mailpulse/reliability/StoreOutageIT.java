@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Scenario 2: while events stream in, PostgreSQL, then MongoDB, then the queue server go away for a while and come
- * back. Readiness must go DOWN and UP again, and afterwards the effects must equal those of the same input drained
+ * back. Readiness (for PostgreSQL) or the ingestion health group (for MongoDB and the queue, which only ingestion
+ * needs) must go DOWN and UP again, and afterwards the effects must equal those of the same input drained
  * without outages.
  */
 @QuarkusIntegrationTest
@@ -30,6 +31,8 @@ class StoreOutageIT {
     private static final Duration BETWEEN = Duration.ofSeconds(Scale.of(8, 20));
     private static final int RATE = Scale.of(100, 200);
     private static final long SEED = 30L;
+    private static final String READINESS = "/q/health/ready";
+    private static final String INGESTION = "/q/health/group/ingestion";
     private static final String[] FAST_RETRIES = {"-Dmailpulse.ingest.visibility-timeout-seconds=10",
             "-Dmailpulse.ingest.initial-backoff=200ms", "-Dmailpulse.ingest.max-backoff=2s"};
 
@@ -58,11 +61,11 @@ class StoreOutageIT {
             app.awaitReady(Duration.ofSeconds(90));
             try (SteadyProducer producer = new SteadyProducer(bodies, RATE)) {
                 Thread.sleep(BETWEEN.toMillis());
-                outages.add(outage(app, "PostgreSQL", TestServers::stopPostgres, TestServers::startPostgres));
+                outages.add(outage(app, "PostgreSQL", READINESS, TestServers::stopPostgres, TestServers::startPostgres));
                 Thread.sleep(BETWEEN.toMillis());
-                outages.add(outage(app, "MongoDB", TestServers::stopMongo, TestServers::startMongo));
+                outages.add(outage(app, "MongoDB", INGESTION, TestServers::stopMongo, TestServers::startMongo));
                 Thread.sleep(BETWEEN.toMillis());
-                outages.add(outage(app, "SQS", TestServers::stopSqs, TestServers::startSqs));
+                outages.add(outage(app, "SQS", INGESTION, TestServers::stopSqs, TestServers::startSqs));
                 producer.awaitDone(Duration.ofMinutes(5).toMillis());
                 producerRetries = producer.retries();
             }
@@ -91,25 +94,25 @@ class StoreOutageIT {
     }
 
     /**
-     * Takes a store away for {@link #OUTAGE} (longer if readiness has not noticed yet: the MongoDB check waits for its
-     * server selection timeout), and measures readiness going DOWN, coming back, and the backlog draining.
+     * Takes a store away for {@link #OUTAGE} (longer if the health endpoint has not noticed yet: the MongoDB check waits for its
+     * server selection timeout), and measures the endpoint going DOWN, coming back, and the backlog draining.
      */
-    private static Outage outage(AppInstance app, String store, Runnable stop, Runnable start) throws InterruptedException {
+    private static Outage outage(AppInstance app, String store, String health, Runnable stop, Runnable start) throws InterruptedException {
         long stopped = System.nanoTime();
         stop.run();
         long down = -1;
         while (System.nanoTime() - stopped < OUTAGE.toNanos() || down < 0 && System.nanoTime() - stopped < OUTAGE.plusSeconds(30).toNanos()) {
-            if (down < 0 && app.readiness() == 503) {
+            if (down < 0 && app.health(health) == 503) {
                 down = (System.nanoTime() - stopped) / 1_000_000;
             }
             Thread.sleep(100);
         }
-        assertThat(down).as("readiness went DOWN while %s was away", store).isGreaterThanOrEqualTo(0);
+        assertThat(down).as("%s went DOWN while %s was away", health, store).isGreaterThanOrEqualTo(0);
         start.run();
         long started = System.nanoTime();
         int backlog = -1;
-        while (app.readiness() != 200) {
-            assertThat(System.nanoTime() - started).as("readiness UP again after %s returned", store).isLessThan(Duration.ofSeconds(60).toNanos());
+        while (app.health(health) != 200) {
+            assertThat(System.nanoTime() - started).as("%s UP again after %s returned", health, store).isLessThan(Duration.ofSeconds(60).toNanos());
             Thread.sleep(50);
         }
         long ready = (System.nanoTime() - started) / 1_000_000;

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * One more instance of the packaged application (target/quarkus-app) as its own process, joined to the test
  * servers. It can be killed with SIGKILL and started again on the same port; its output goes to a log file that
  * outlives restarts. A {@link Launch} adds -D options, leaves out options of the test servers' configuration and
- * sets environment variables.
+ * sets environment variables. As in production, it serves health and metrics on its management interface: each
+ * instance gets a free management port of its own ({@code -Dquarkus.management.port=N} among the options chooses
+ * it), and is asked for health and metrics there.
  */
 public final class AppInstance implements AutoCloseable {
 
@@ -31,6 +33,7 @@ public final class AppInstance implements AutoCloseable {
     private final String name;
     private final int port;
     private final Launch launch;
+    private final int managementPort;
     private final Path log;
     private Process process;
     private int starts;
@@ -82,6 +85,7 @@ public final class AppInstance implements AutoCloseable {
         this.name = name;
         this.port = FreePort.find();
         this.launch = launch;
+        this.managementPort = managementPort(launch.options()).orElseGet(FreePort::find);
         this.log = Files.createTempFile("mailpulse-" + name + "-", ".log");
     }
 
@@ -96,9 +100,16 @@ public final class AppInstance implements AutoCloseable {
         return instance;
     }
 
+    private static java.util.OptionalInt managementPort(List<String> options) {
+        String prefix = "-Dquarkus.management.port=";
+        return options.stream().filter(option -> option.startsWith(prefix))
+                .mapToInt(option -> Integer.parseInt(option.substring(prefix.length()))).reduce((first, last) -> last);
+    }
+
     public void launch() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(launch.serverOptions(TestServers.applicationOptions(port)));
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.addAll(launch.options());
         command.addAll(List.of("-jar", new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath()));
         starts++;
@@ -132,8 +143,13 @@ public final class AppInstance implements AutoCloseable {
 
     /** HTTP status of /q/health/ready, or -1 if the instance does not answer. */
     public int readiness() {
+        return health("/q/health/ready");
+    }
+
+    /** HTTP status of a health endpoint (e.g. {@code /q/health/group/ingestion}), or -1 if the instance does not answer. */
+    public int health(String path) {
         try {
-            return get("/q/health/ready").statusCode();
+            return get(managementUrl(), path).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -142,8 +158,18 @@ public final class AppInstance implements AutoCloseable {
         }
     }
 
+    /** A GET on the main port. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10))
+        return get(baseUrl(), path);
+    }
+
+    /** A GET on the management port, which serves health and metrics. */
+    public HttpResponse<String> getManagement(String path) throws IOException, InterruptedException {
+        return get(managementUrl(), path);
+    }
+
+    private static HttpResponse<String> get(String base, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer test-token").GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -156,7 +182,7 @@ public final class AppInstance implements AutoCloseable {
     /** The sum of the samples of a Prometheus metric whose labels include {@code label} (e.g. {@code outcome="sent"}). */
     public double metric(String name, String label) throws IOException, InterruptedException {
         double sum = 0;
-        for (String line : get("/q/metrics").body().split("\n")) {
+        for (String line : getManagement("/q/metrics").body().split("\n")) {
             boolean sample = line.startsWith(name + "{") || line.startsWith(name + " ");
             if (sample && line.substring(0, line.lastIndexOf(' ')).contains(label)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -207,6 +233,11 @@ public final class AppInstance implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + port;
+    }
+
+    /** Where health and metrics answer: the management interface. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
     }
 
     public String log() throws IOException {

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 @QuarkusTestResource(SqsResource.class)
 @QuarkusTestResource(MongoResource.class)
 @QuarkusTestResource(SesResource.class)
+@QuarkusTestResource(ManagementPortResource.class)
 public final class TestServers {
 
     static final String PG_DATA_DIR = "mptest.pg.data-dir";
@@ -31,6 +32,7 @@ public final class TestServers {
     static final String MONGO = "MongoDB";
     static final String MONGO_URL = "mptest.mongo.url";
     static final String SQS = "SQS";
+    static final String MANAGEMENT_PORT = "mptest.management.port";
 
     private TestServers() {
     }
@@ -68,13 +70,15 @@ public final class TestServers {
 
     /**
      * The configuration another instance of the application needs to join the test servers, as -D options
-     * (sending off, so only ingestion is exercised).
+     * (sending off, so only ingestion is exercised; the management interface, as in production, on a free port).
      */
     public static java.util.List<String> applicationOptions(int httpPort) {
         String sqs = "http://localhost:" + System.getProperty(SQS_PORT);
         java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of(
                 "-Dquarkus.profile=test",
                 "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.management.enabled=true",
+                "-Dquarkus.management.port=" + org.mailpulse.embedded.FreePort.find(),
                 "-Dquarkus.datasource.jdbc.url=" + System.getProperty(PG_JDBC_URL),
                 "-Dquarkus.datasource.reactive.url=" + System.getProperty(PG_JDBC_URL).replace("jdbc:", ""),
                 "-Dquarkus.datasource.username=" + EmbeddedPostgresServer.username(),
@@ -98,6 +102,11 @@ public final class TestServers {
     /** ElasticMQ's endpoint. */
     public static String sqsEndpoint() {
         return "http://localhost:" + System.getProperty(SQS_PORT);
+    }
+
+    /** The management port of the packaged application {@code @QuarkusIntegrationTest} started. */
+    public static int managementPort() {
+        return Integer.parseInt(System.getProperty(MANAGEMENT_PORT));
     }
 
     public static SqsClient sqs() {

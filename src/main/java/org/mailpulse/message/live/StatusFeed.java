@@ -6,20 +6,22 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.Optional;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
  * Listens on PostgreSQL channel {@code mailpulse_status} (filled by a trigger at commit, whichever replica
  * committed) and fans the changes out to live subscribers. Each subscriber has its own bounded buffer: one that
  * stops reading is cut off when it overflows, and nobody else, ingestion least of all, waits for it.
+ * <p>
+ * The listening connection is borrowed from the datasource's own pool and kept, so it is opened exactly as the
+ * application's other connections are: TLS mode and trust, credentials provider, everything under
+ * {@code quarkus.datasource.*}. When it breaks, another one is borrowed and listens again.
  */
 @ApplicationScoped
 public class StatusFeed {
@@ -29,46 +31,66 @@ public class StatusFeed {
     }
 
     static final int SUBSCRIBER_BUFFER = 1_000;
+    static final String CHANNEL = "mailpulse_status";
 
-    private final Vertx vertx;
+    private final Pool pool;
     private final ObjectMapper json;
-    private final String url;
-    private final String user;
-    private final Optional<String> password;
     private final BroadcastProcessor<StatusChanged> changes = BroadcastProcessor.create();
-    private PgSubscriber subscriber;
+    private volatile PgConnection connection;
+    private volatile boolean stopped;
 
-    public StatusFeed(Vertx vertx, ObjectMapper json,
-                      @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-                      @ConfigProperty(name = "quarkus.datasource.username") String user,
-                      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-        this.vertx = vertx;
+    public StatusFeed(Pool pool, ObjectMapper json) {
+        this.pool = pool;
         this.json = json;
-        this.url = url;
-        this.user = user;
-        this.password = password;
     }
 
     void start(@Observes StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring("vertx-reactive:".length()) : url)
-                .setUser(user).setPassword(password.orElse(""));
-        subscriber = PgSubscriber.subscriber(vertx, options)
-                .reconnectPolicy(retries -> 1_000L);
-        subscriber.channel("mailpulse_status").handler(payload -> {
-            try {
-                changes.onNext(json.readValue(payload, StatusChanged.class));
-            } catch (Exception e) {
-                Log.warnf("Unreadable status notification: %s", e.getMessage());
-            }
-        });
-        subscriber.connect().onFailure().retry().withBackOff(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(30)).indefinitely()
-                .subscribe().with(ignored -> Log.debug("Listening for status changes"),
-                failure -> Log.warnf("Status feed not connected yet (%s); retrying", failure.getMessage()));
+        listen();
+    }
+
+    private void listen() {
+        if (stopped) {
+            return;
+        }
+        pool.getConnection()
+                .map(PgConnection::cast)
+                .call(pg -> {
+                    pg.notificationHandler(notification -> publish(notification.getPayload()));
+                    pg.closeHandler(() -> relisten(pg));
+                    return pg.query("LISTEN " + CHANNEL).execute()
+                            .onFailure().call(failure -> pg.close().onFailure().recoverWithNull());
+                })
+                .onFailure().invoke(failure -> Log.warnf("Status feed not connected yet (%s); retrying", failure.getMessage()))
+                .onFailure(failure -> !stopped).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
+                .subscribe().with(pg -> {
+                    connection = pg;
+                    Log.debug("Listening for status changes");
+                }, failure -> Log.debugf("Status feed stopped (%s)", failure.getMessage()));
+    }
+
+    private void relisten(PgConnection closed) {
+        if (connection == closed) {
+            connection = null;
+        }
+        if (!stopped) {
+            Log.warn("Status feed connection lost; listening again");
+            listen();
+        }
+    }
+
+    private void publish(String payload) {
+        try {
+            changes.onNext(json.readValue(payload, StatusChanged.class));
+        } catch (Exception e) {
+            Log.warnf("Unreadable status notification: %s", e.getMessage());
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (subscriber != null) {
-            subscriber.closeAndForget();
+        stopped = true;
+        PgConnection current = connection;
+        if (current != null) {
+            current.closeAndForget();
         }
     }
 

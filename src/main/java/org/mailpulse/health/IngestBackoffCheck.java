@@ -1,20 +1,26 @@
 package org.mailpulse.health;
 
+import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 import org.mailpulse.ingest.IngestPipeline;
 
-/** DOWN while the pipeline backs off after a failed batch, so an outage of any store shows here. */
-@Readiness
+/**
+ * In {@code /q/health/group/ingestion}: DOWN while the pipeline backs off after a failed batch, so an outage of
+ * any store ingestion writes to shows here.
+ */
+@HealthGroup(IngestBackoffCheck.GROUP)
 @ApplicationScoped
-public class IngestReadinessCheck implements HealthCheck {
+public class IngestBackoffCheck implements HealthCheck {
+
+    /** The health group of everything ingestion needs; deliberately not readiness, which the HTTP endpoints own. */
+    public static final String GROUP = "ingestion";
 
     private final IngestPipeline pipeline;
 
-    public IngestReadinessCheck(IngestPipeline pipeline) {
+    public IngestBackoffCheck(IngestPipeline pipeline) {
         this.pipeline = pipeline;
     }
 

@@ -1,27 +1,27 @@
 package org.mailpulse.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.mailpulse.config.MailPulseConfig;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
 
-/** The input queue answers; reports its approximate depth, which is what KEDA scales on too. */
-@Readiness
+/** In the ingestion group: the input queue answers; reports its approximate depth, which is what KEDA scales on too. */
+@HealthGroup(IngestBackoffCheck.GROUP)
 @ApplicationScoped
-public class SqsReadinessCheck implements AsyncHealthCheck {
+public class SqsQueueCheck implements AsyncHealthCheck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final SqsAsyncClient sqs;
     private final MailPulseConfig config;
 
-    public SqsReadinessCheck(SqsAsyncClient sqs, MailPulseConfig config) {
+    public SqsQueueCheck(SqsAsyncClient sqs, MailPulseConfig config) {
         this.sqs = sqs;
         this.config = config;
     }
@@ -40,6 +40,6 @@ public class SqsReadinessCheck implements AsyncHealthCheck {
                         .withData("inFlight", response.attributes().getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "?"))
                         .build())
                 .onFailure().recoverWithItem(failure -> HealthCheckResponse.named("SQS input queue").down()
-                        .withData("error", String.valueOf(failure.getMessage())).build());
+                        .withData("error", failure.getClass().getSimpleName()).build());
     }
 }
