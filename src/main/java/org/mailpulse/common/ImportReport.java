@@ -1,5 +1,7 @@
 package org.mailpulse.common;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +12,7 @@ import java.util.List;
  */
 public record ImportReport(long created, long updated, long suppressed, long rejectedCount, List<Rejection> rejected) {
 
+    @Schema(name = "ImportRejection")
     public record Rejection(long line, String reason) {
     }
 

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class CampaignRequests {
     }
 
     /** {@code scheduledAt}: when sending may start (default: as soon as the campaign is queued). */
+    @Schema(name = "CampaignCreate")
     public record Create(
             @NotBlank @Size(max = 200) String name,
             @NotNull UUID templateId,

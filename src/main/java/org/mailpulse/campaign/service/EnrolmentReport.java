@@ -1,5 +1,7 @@
 package org.mailpulse.campaign.service;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +12,7 @@ import java.util.List;
  */
 public record EnrolmentReport(long enrolled, long suppressed, long alreadyEnrolled, long rejectedCount, List<Rejection> rejected) {
 
+    @Schema(name = "EnrolmentRejection")
     public record Rejection(long line, String reason) {
     }
 

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.ImportReport;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Problem;
 import org.mailpulse.customer.service.CustomerImport;
 import org.mailpulse.customer.service.CustomerRequests;
 import org.mailpulse.customer.service.CustomerService;
@@ -79,6 +80,8 @@ public class CustomerResource {
 
     @DELETE
     @Path("/{id}")
+    // no body on success: a client that accepts only the error type must not get 406
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Deactivate a customer: kept for history, never enrolled or sent to again")
     public Uni<Response> deactivate(@PathParam("id") UUID id) {
         return customers.deactivate(id).map(found -> {

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request bodies of the customer API. */
 public final class CustomerRequests {
@@ -11,6 +12,7 @@ public final class CustomerRequests {
     private CustomerRequests() {
     }
 
+    @Schema(name = "CustomerCreate")
     public record Create(
             @NotBlank @Email(regexp = "[^\\s<>\"]+@[^\\s<>\"]+\\.[^\\s<>\"]+") @Size(max = 254) String email,
             @Size(max = 200) @Pattern(regexp = "[^\\r\\n]*", message = "must not contain line breaks") String name,
@@ -19,6 +21,7 @@ public final class CustomerRequests {
     }
 
     /** Absent fields stay as they are. */
+    @Schema(name = "CustomerPatch")
     public record Patch(
             @Email(regexp = "[^\\s<>\"]+@[^\\s<>\"]+\\.[^\\s<>\"]+") @Size(max = 254) String email,
             @Size(max = 200) @Pattern(regexp = "[^\\r\\n]*", message = "must not contain line breaks") String name,

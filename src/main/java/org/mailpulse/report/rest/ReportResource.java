@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
+import org.mailpulse.common.Problem;
 import org.mailpulse.common.Rates;
 import org.mailpulse.report.DailyCounts;
 import org.mailpulse.report.ReportSummary;
@@ -120,6 +121,8 @@ public class ReportResource {
 
     @POST
     @Path("/rollups/{day}")
+    // no body on success: a client that accepts only the error type must not get 406
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Roll up one completed day (before today, UTC) again (409 while another replica is rolling up)")
     public Uni<Response> rerun(@PathParam("day") @NotNull LocalDate day) {
         if (!day.isBefore(LocalDate.now(ZoneOffset.UTC))) {

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
+import org.mailpulse.common.Problem;
 import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.suppression.SuppressionSource;
 import org.mailpulse.suppression.service.SuppressionService;
@@ -67,6 +68,8 @@ public class SuppressionResource {
 
     @DELETE
     @Path("/{email}")
+    // no body on success: a client that accepts only the error type must not get 406
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     @Operation(summary = "Lift a suppression")
     public Uni<Response> delete(@PathParam("email") String email) {
         return suppressions.remove(email).map(removed -> {

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 public final class TemplateRequests {
 
@@ -17,6 +18,7 @@ public final class TemplateRequests {
      * {@code internal}: MailPulse renders {@code subject}, {@code htmlBody} and {@code textBody} (Mustache, the
      * syntax of SES templates: {@code Hello {{name}}}) with the recipient's data.
      */
+    @Schema(name = "TemplateCreate")
     public record Create(
             @NotBlank @Size(max = 200) String name,
             @NotNull @Pattern(regexp = "ses|internal", message = "must be ses or internal") String provider,
