@@ -25,7 +25,6 @@ class ProductionConfigIT {
     private static List<String> prod(String... changes) {
         List<String> options = new ArrayList<>(List.of(
                 "-Dquarkus.profile=prod",
-                "-Dquarkus.management.enabled=false",
                 "-Dmailpulse.api.tokens=" + TOKEN,
                 "-Dmailpulse.unsubscribe.base-url=https://mail.mailpulse.io",
                 "-Dmailpulse.sending.from-address=MailPulse <news@mailpulse.io>",
@@ -69,7 +68,8 @@ class ProductionConfigIT {
             app.awaitReady(Duration.ofSeconds(120));
             String log = app.log();
             assertThat(log).contains("Profile prod activated").doesNotContain(PREFIX);
-            assertThat(app.get("/q/health/ready").body()).contains("\"status\": \"UP\"");
+            assertThat(app.getManagement("/q/health/ready").body()).contains("\"status\": \"UP\"");
+            assertThat(app.get("/q/health/ready").statusCode()).as("health is not on the public port in prod").isEqualTo(404);
         }
     }
 
