@@ -172,7 +172,7 @@ public class CampaignSender {
             try {
                 handedBack = ledger.release(released).await().atMost(DRAIN_TIMEOUT);
             } catch (RuntimeException e) {
-                Log.warnf("Could not hand %d unstarted messages back (recovered after a minute): %s", released.size(), e.getMessage());
+                Log.warnf("Could not hand %d unstarted messages back: %s", released.size(), e.getMessage());
             }
         }
         awaitZero(calling, deadline);
