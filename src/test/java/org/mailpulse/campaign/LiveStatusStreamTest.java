@@ -9,6 +9,7 @@ import org.mailpulse.testsupport.Queue;
 import org.mailpulse.testsupport.SesFixtures;
 import org.mailpulse.testsupport.TestData;
 import org.mailpulse.testsupport.TestData.SentMessage;
+import org.mailpulse.testsupport.TestServers;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,8 +28,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** The live stream shows each committed status change of the campaign's messages, in order, whoever made it. */
+/**
+ * The live stream shows each committed status change of the campaign's messages, in order, whoever made it, and
+ * listens again, on one connection, when PostgreSQL comes back.
+ */
 @QuarkusTest
 class LiveStatusStreamTest {
 
@@ -98,6 +103,56 @@ class LiveStatusStreamTest {
         Thread.sleep(300);
         assertThat(events).isEmpty();
         response.body().close();
+    }
+
+    @Test
+    void afterPostgreSqlComesBackTheStreamListensAgainOnce() throws Exception {
+        UUID campaign = TestData.campaign();
+        SentMessage message = TestData.sentMessage(campaign);
+        TestServers.stopPostgres();
+        TestServers.startPostgres();
+        await().atMost(Duration.ofSeconds(60)).until(() -> RestAssured.given().get("/q/health/ready").statusCode() == 200);
+        BlockingQueue<String> events = stream(campaign);
+
+        // Changes made before the feed listens again are not announced: change until one is.
+        String[] statuses = {"OPENED", "CLICKED"};
+        int changes = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String first = null;
+        while (first == null && System.nanoTime() < deadline) {
+            Db.update("update campaign_recipients set status = ? where ses_message_id = ?", statuses[changes++ % 2], message.sesMessageId());
+            first = events.poll(1, TimeUnit.SECONDS);
+        }
+        assertThat(first).as("a change announced after the restart").isNotNull().contains(message.sesMessageId());
+        Thread.sleep(1_000);
+        events.clear();
+        Db.update("update campaign_recipients set status = 'COMPLAINED' where ses_message_id = ?", message.sesMessageId());
+        assertThat(events.poll(10, TimeUnit.SECONDS)).contains("\"to\":\"COMPLAINED\"");
+        Thread.sleep(1_000);
+        assertThat(events).as("one listening connection, so each change once").isEmpty();
+    }
+
+    /** The data lines of the campaign's live stream, as they arrive. */
+    private static BlockingQueue<String> stream(UUID campaign) throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/campaigns/" + campaign + "/live"))
+                .header("Authorization", "Bearer " + ApiToken.TOKEN).header("Accept", "text/event-stream").build();
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("data:")) {
+                        events.add(line.substring(5).trim());
+                    }
+                }
+            } catch (Exception ignored) {
+                // the stream ends with the test
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return events;
     }
 
     private static String body(String fixture, SentMessage m, Instant at) {

@@ -56,10 +56,11 @@ public class StatusFeed {
                 .map(PgConnection::cast)
                 .call(pg -> {
                     pg.notificationHandler(notification -> publish(notification.getPayload()));
-                    pg.closeHandler(() -> relisten(pg));
                     return pg.query("LISTEN " + CHANNEL).execute()
                             .onFailure().call(failure -> pg.close().onFailure().recoverWithNull());
                 })
+                // only a connection that listens is watched, so a failed attempt is retried once, not twice
+                .invoke(pg -> pg.closeHandler(() -> relisten(pg)))
                 .onFailure().invoke(failure -> Log.warnf("Status feed not connected yet (%s); retrying", failure.getMessage()))
                 .onFailure(failure -> !stopped).retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely()
                 .subscribe().with(pg -> {
