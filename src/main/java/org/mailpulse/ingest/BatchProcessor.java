@@ -1,5 +1,6 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.SesEvent;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

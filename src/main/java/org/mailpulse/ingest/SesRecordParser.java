@@ -1,5 +1,7 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.SesEvent;
+import org.mailpulse.ses.event.SesEventType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
