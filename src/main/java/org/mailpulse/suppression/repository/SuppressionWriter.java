@@ -1,6 +1,7 @@
 package org.mailpulse.suppression.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -10,6 +11,7 @@ import org.mailpulse.suppression.SuppressionPolicy;
 import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.suppression.SuppressionSource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,6 +70,22 @@ public class SuppressionWriter {
             FROM unnest($1::text[], $2::timestamptz[]) AS v(email, at)
             LEFT JOIN address_deliveries d ON d.email = v.email
             """;
+
+    private static final String PRUNE_SOFT_BOUNCES = """
+            DELETE FROM soft_bounces WHERE ctid IN (
+                SELECT ctid FROM soft_bounces WHERE bounced_at < now() - $1::bigint * interval '1 second' LIMIT $2)
+            """;
+
+    private final Pool pool;
+
+    public SuppressionWriter(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Deletes up to {@code limit} soft-bounce records older than {@code age}, which no rule can count any more; returns how many. */
+    public Uni<Integer> pruneSoftBouncesOlderThan(Duration age, int limit) {
+        return pool.preparedQuery(PRUNE_SOFT_BOUNCES).execute(Tuple.of(age.toSeconds(), limit)).map(rows -> rows.rowCount());
+    }
 
     /** Suppresses the addresses (one entry each), keeping a stronger reason where one is in force. */
     public Uni<Written> suppress(SqlConnection connection, List<Entry> entries) {
