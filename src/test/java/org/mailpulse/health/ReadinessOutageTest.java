@@ -44,6 +44,7 @@ class ReadinessOutageTest {
         TestServers.stopPostgres();
         try {
             awaitReady(503);
+            given().get("/q/health/ready").then().body("checks.findAll { it.status == 'DOWN' }.name", hasItem(org.hamcrest.Matchers.containsString("PostgreSQL")));
         } finally {
             TestServers.startPostgres();
         }
