@@ -1,12 +1,11 @@
 package org.mailpulse.campaign;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import org.mailpulse.common.Timestamped;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import org.mailpulse.common.LowercaseEnumConverter;
 
@@ -16,7 +15,7 @@ import java.util.UUID;
 
 @Entity
 @Table(name = "campaigns")
-public class Campaign extends PanacheEntityBase {
+public class Campaign extends Timestamped {
 
     @Id
     @Column(name = "campaign_id")
@@ -44,23 +43,11 @@ public class Campaign extends PanacheEntityBase {
     @Column(name = "paused_reason")
     public String pausedReason;
 
-    @Column(name = "created_at")
-    public Instant createdAt;
-
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
     @PrePersist
     void onCreate() {
         if (id == null) {
             id = UUID.randomUUID();
         }
-        createdAt = updatedAt = Instant.now();
-    }
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
     }
 
     public static class StatusConverter extends LowercaseEnumConverter<CampaignStatus> {

@@ -1,8 +1,14 @@
 package org.mailpulse.campaign;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
 /**
- * draft → queued → sending → done; paused from queued or sending, and resume back to queued (the sender moves
- * it on to sending). Every other move is refused.
+ * The campaign state machine: draft → queued → sending → done; paused from queued or sending, and resume back to
+ * queued (the sender moves it on to sending). Every other move is refused. Each {@link Transition} names its
+ * source and target statuses; the statements that move campaigns take both from it.
  */
 public enum CampaignStatus {
     DRAFT,
@@ -11,21 +17,59 @@ public enum CampaignStatus {
     DONE,
     PAUSED;
 
-    public enum Action { QUEUE, PAUSE, RESUME }
+    /** The moves of the state machine and who makes them. */
+    public enum Transition {
+        /** An operator queues a draft: it sends from now or from its scheduledAt. */
+        QUEUE(QUEUED, DRAFT),
+        /** An operator, or the reputation guard for every campaign at once, pauses sending. */
+        PAUSE(PAUSED, QUEUED, SENDING),
+        /** An operator resumes a paused campaign; the sender starts it again. */
+        RESUME(QUEUED, PAUSED),
+        /** The sender starts a queued campaign once its scheduledAt has come. */
+        START(SENDING, QUEUED),
+        /** The sender closes a sending campaign that has no message left to send. */
+        COMPLETE(DONE, SENDING);
 
-    public boolean allows(Action action) {
-        return switch (action) {
-            case QUEUE -> this == DRAFT;
-            case PAUSE -> this == QUEUED || this == SENDING;
-            case RESUME -> this == PAUSED;
-        };
+        private final CampaignStatus to;
+        private final Set<CampaignStatus> from;
+
+        Transition(CampaignStatus to, CampaignStatus first, CampaignStatus... more) {
+            this.to = to;
+            this.from = EnumSet.of(first, more);
+        }
+
+        public CampaignStatus to() {
+            return to;
+        }
+
+        public boolean allowedFrom(CampaignStatus status) {
+            return from.contains(status);
+        }
+
+        /** The stored names of the statuses this move starts from, for {@code status = ANY($n::text[])}. */
+        public String[] fromCodes() {
+            return from.stream().map(CampaignStatus::code).toArray(String[]::new);
+        }
+
+        /** The verb in messages, e.g. "queue". */
+        public String verb() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
-    public CampaignStatus after(Action action) {
-        return switch (action) {
-            case QUEUE, RESUME -> QUEUED;
-            case PAUSE -> PAUSED;
-        };
+    /** The stored and published name, e.g. {@code sending}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The status of a stored or requested name; IllegalArgumentException for any other. */
+    public static CampaignStatus fromCode(String code) {
+        return valueOf(code.trim().toUpperCase(Locale.ROOT));
+    }
+
+    /** The stored names of all statuses, for messages. */
+    public static String codes() {
+        return Arrays.stream(values()).map(CampaignStatus::code).toList().toString();
     }
 
     /** Recipients may be added until the campaign is done. */

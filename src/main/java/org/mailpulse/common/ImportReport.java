@@ -1,5 +1,6 @@
 package org.mailpulse.common;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.ArrayList;
@@ -10,8 +11,10 @@ import java.util.List;
  * exact). Duplicates are detected within a chunk of rows; a repeat in a later chunk updates the same row.
  * {@code suppressed} counts enrolments of suppressed addresses, which are kept but never sent.
  */
+@RegisterForReflection
 public record ImportReport(long created, long updated, long suppressed, long rejectedCount, List<Rejection> rejected) {
 
+    @RegisterForReflection
     @Schema(name = "ImportRejection")
     public record Rejection(long line, String reason) {
     }

@@ -66,12 +66,8 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response invalidTemplate(org.mailpulse.template.service.TemplateService.InvalidTemplateException e, UriInfo uri) {
-        List<Problem.FieldError> errors = e.problems().stream().sorted().map(p -> {
-            int colon = p.indexOf(": ");
-            return new Problem.FieldError(p.substring(0, colon), p.substring(colon + 2));
-        }).toList();
-        return problem(400, e.getMessage(), uri, errors);
+    public Response invalidFields(InvalidFieldsException e, UriInfo uri) {
+        return problem(400, e.getMessage(), uri, e.fieldErrors());
     }
 
     @ServerExceptionMapper

@@ -1,19 +1,17 @@
 package org.mailpulse.customer;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import org.mailpulse.common.Timestamped;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 
-import java.time.Instant;
 import java.util.UUID;
 
 @Entity
 @Table(name = "customers")
-public class Customer extends PanacheEntityBase {
+public class Customer extends Timestamped {
 
     @Id
     @Column(name = "customer_id")
@@ -31,22 +29,10 @@ public class Customer extends PanacheEntityBase {
     @Column(name = "is_active")
     public boolean active = true;
 
-    @Column(name = "created_at")
-    public Instant createdAt;
-
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
     @PrePersist
     void onCreate() {
         if (id == null) {
             id = UUID.randomUUID();
         }
-        createdAt = updatedAt = Instant.now();
-    }
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
     }
 }

@@ -1,5 +1,6 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.SesEvent;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.SesEvent;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -169,18 +170,7 @@ public class BatchProcessor {
 
         List<ArchivedSesEvent> archived() {
             Instant now = Instant.now();
-            return events.stream().map(r -> {
-                ArchivedSesEvent doc = new ArchivedSesEvent();
-                SesEvent e = r.event();
-                doc.id = e.dedupeKey();
-                doc.messageId = e.dedupeKey();
-                doc.type = e.envelope() != null ? e.envelope().type() : "Raw";
-                doc.subject = e.envelope() != null ? e.envelope().subject() : null;
-                doc.timestamp = e.envelope() != null && e.envelope().timestamp() != null ? e.envelope().timestamp() : e.eventTime().toString();
-                doc.message = e.record();
-                doc.receivedAt = now;
-                return doc;
-            }).toList();
+            return events.stream().map(r -> ArchivedSesEvent.of(r.event(), now)).toList();
         }
     }
 }

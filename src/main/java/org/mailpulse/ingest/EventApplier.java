@@ -4,58 +4,57 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.customer.repository.CustomerIds;
+import org.mailpulse.ingest.repository.DedupeKeyRepository;
+import org.mailpulse.message.MessageLifecycle;
 import org.mailpulse.message.MessageStatus;
 import org.mailpulse.message.repository.MessageEventWriter;
 import org.mailpulse.message.repository.RecipientStatusWriter;
-import org.mailpulse.message.repository.RecipientStatusWriter.FirstTime;
 import org.mailpulse.report.repository.MessageReportWriter;
+import org.mailpulse.ses.event.SesEvent;
+import org.mailpulse.suppression.SuppressionPolicy;
 import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.suppression.SuppressionSource;
 import org.mailpulse.suppression.repository.SuppressionWriter;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
  * Applies a batch of SES events inside one PostgreSQL transaction: claims their keys (so a redelivered input
  * changes nothing), then writes the history, the per-message report, the message status and the suppressions,
- * each as one set-based statement, always in the same table order.
+ * each as one set-based statement, always in the same table order. What an event does to a message is
+ * {@link MessageLifecycle}'s to say, what it does to an address {@link SuppressionPolicy}'s; this class only
+ * gathers their decisions for the batch.
  */
 @ApplicationScoped
 public class EventApplier {
 
-    private static final String CLAIM_KEYS = """
-            INSERT INTO ingest_dedupe (notification_id) SELECT unnest($1::text[])
-            ON CONFLICT DO NOTHING RETURNING notification_id
-            """;
-
-    private static final String CUSTOMERS_BY_EMAIL = "SELECT customer_id, email FROM customers WHERE email = ANY($1::text[])";
-
+    private final DedupeKeyRepository dedupeKeys;
+    private final CustomerIds customerIds;
     private final MessageEventWriter history;
     private final MessageReportWriter reports;
     private final RecipientStatusWriter statuses;
     private final SuppressionWriter suppressions;
-    private final MailPulseConfig config;
+    private final SuppressionPolicy.SoftBounceRule softBounces;
     private final ObjectMapper json;
 
-    public EventApplier(MessageEventWriter history, MessageReportWriter reports, RecipientStatusWriter statuses,
-                        SuppressionWriter suppressions, MailPulseConfig config, ObjectMapper json) {
+    public EventApplier(DedupeKeyRepository dedupeKeys, CustomerIds customerIds, MessageEventWriter history, MessageReportWriter reports,
+                        RecipientStatusWriter statuses, SuppressionWriter suppressions, MailPulseConfig config, ObjectMapper json) {
+        this.dedupeKeys = dedupeKeys;
+        this.customerIds = customerIds;
         this.history = history;
         this.reports = reports;
         this.statuses = statuses;
         this.suppressions = suppressions;
-        this.config = config;
+        this.softBounces = new SuppressionPolicy.SoftBounceRule(config.suppression().softBounceThreshold(),
+                config.suppression().softBounceWindow());
         this.json = json;
     }
 
@@ -64,11 +63,8 @@ public class EventApplier {
         if (events.isEmpty()) {
             return Uni.createFrom().item(ApplyResult.EMPTY);
         }
-        // Sorted like every other write of a batch, so two batches sharing keys cannot deadlock on ingest_dedupe.
-        return connection.preparedQuery(CLAIM_KEYS).execute(Tuple.of(events.stream().map(SesEvent::dedupeKey).sorted().toArray(String[]::new)))
-                .chain(rows -> {
-                    Set<String> fresh = new HashSet<>();
-                    rows.forEach(row -> fresh.add(row.getString(0)));
+        return dedupeKeys.claim(connection, events.stream().map(SesEvent::dedupeKey).toList())
+                .chain(fresh -> {
                     List<SesEvent> toApply = events.stream().filter(e -> fresh.contains(e.dedupeKey())).toList();
                     int duplicates = events.size() - toApply.size();
                     if (toApply.isEmpty()) {
@@ -99,36 +95,26 @@ public class EventApplier {
     private Uni<Integer> applySuppressions(SqlConnection connection, Batch batch) {
         return suppressions.recordDeliveries(connection, new ArrayList<>(batch.deliveries.values()))
                 .chain(() -> suppressions.recordSoftBounces(connection, batch.softBounces, new ArrayList<>(batch.latestSoftBounce.values()),
-                        config.suppression().softBounceWindow(), config.suppression().softBounceThreshold()))
-                .chain(overLimit -> {
-                    for (String email : overLimit) {
-                        batch.suppress(new SuppressionWriter.Entry(email, SuppressionReason.BOUNCE_SOFT, SuppressionSource.SES,
-                                config.suppression().softBounceThreshold() + " transient bounces within "
-                                        + config.suppression().softBounceWindow().toDays() + " days"));
+                        softBounces))
+                .chain(reached -> {
+                    for (String email : reached) {
+                        batch.suppress(new SuppressionWriter.Entry(email, SuppressionReason.BOUNCE_SOFT, SuppressionSource.SES, softBounces.detail()));
                     }
                     return suppressions.suppress(connection, new ArrayList<>(batch.suppressions.values()));
-                });
+                })
+                .map(SuppressionWriter.Written::changed);
     }
 
     /**
      * Customers found by recipient address, for events of messages MailPulse did not send and that carry no
-     * user_id header (seed 001's fallback).
+     * user_id header: such an event is still reported against the customer with that address.
      */
     private Uni<Map<String, UUID>> customersFor(SqlConnection connection, List<SesEvent> events,
                                                 Map<String, RecipientStatusWriter.Current> ours) {
         String[] emails = events.stream()
                 .filter(e -> !ours.containsKey(e.sesMessageId()) && e.header("user_id") == null && !e.recipients().isEmpty())
                 .map(e -> e.recipients().get(0)).distinct().toArray(String[]::new);
-        if (emails.length == 0) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return connection.preparedQuery(CUSTOMERS_BY_EMAIL).execute(Tuple.of(emails)).map(rows -> {
-            Map<String, UUID> customers = new HashMap<>();
-            for (Row row : rows) {
-                customers.put(row.getString("email"), row.getUUID("customer_id"));
-            }
-            return customers;
-        });
+        return customerIds.byEmail(connection, emails);
     }
 
     private Batch fold(List<SesEvent> events, Map<String, RecipientStatusWriter.Current> ours, Map<String, UUID> customers) {
@@ -141,7 +127,7 @@ public class EventApplier {
             UUID customerId = message != null ? message.customerId()
                     : firstNonNull(uuidOrNull(event.tag(SesEvent.TAG_CUSTOMER)), firstRecipient == null ? null : customers.get(firstRecipient));
             String userId = firstNonNull(event.header("user_id"), customerId == null ? null : customerId.toString());
-            MessageStatus implied = event.impliedStatus();
+            MessageStatus implied = MessageLifecycle.impliedStatus(event);
             String detailJson = toJson(event.detail());
 
             batch.history.add(new MessageEventWriter.Row(UUID.randomUUID(), event.dedupeKey(), event.type().code(), firstRecipient,
@@ -155,56 +141,25 @@ public class EventApplier {
                     event.eventTime(), event.source(), String.join(",", event.recipients()), event.subject(), detailJson));
 
             if (message != null) {
-                foldStatus(batch.updates.computeIfAbsent(event.sesMessageId(), RecipientStatusWriter.Update::new), event, implied);
+                batch.updates.computeIfAbsent(event.sesMessageId(), MessageLifecycle.Update::new).fold(event);
             }
             foldSuppression(batch, event);
         }
         return batch;
     }
 
-    private static void foldStatus(RecipientStatusWriter.Update update, SesEvent event, MessageStatus implied) {
-        update.raise(implied, event.statusReason(), event.eventTime());
-        FirstTime column = switch (event.type()) {
-            case SEND -> FirstTime.SENT;
-            case DELIVERY -> FirstTime.DELIVERED;
-            case OPEN -> FirstTime.OPENED;
-            case CLICK -> FirstTime.CLICKED;
-            case BOUNCE -> FirstTime.BOUNCED;
-            case COMPLAINT -> event.isNotSpamFeedback() ? null : FirstTime.COMPLAINED;
-            case REJECT -> FirstTime.REJECTED;
-            case RENDERING_FAILURE -> FirstTime.FAILED;
-            case DELIVERY_DELAY -> FirstTime.DELIVERY_DELAYED;
-            case SUBSCRIPTION -> event.isUnsubscribeAll() ? FirstTime.UNSUBSCRIBED : null;
-        };
-        if (column != null) {
-            update.firstTime(column, event.eventTime());
-        }
-        if (event.type() == SesEventType.OPEN) {
-            update.countOpen();
-        } else if (event.type() == SesEventType.CLICK) {
-            update.countClick();
-        } else if (event.type() == SesEventType.BOUNCE) {
-            update.bounce(event.bounceType());
-        }
-    }
-
     private static void foldSuppression(Batch batch, SesEvent event) {
-        if (event.isPermanentBounce()) {
+        SuppressionReason reason = SuppressionPolicy.reasonFor(event);
+        if (reason != null) {
             event.recipients().forEach(email -> batch.suppress(
-                    new SuppressionWriter.Entry(email, SuppressionReason.BOUNCE_HARD, SuppressionSource.SES, event.statusReason())));
-        } else if (event.isTransientBounce()) {
+                    new SuppressionWriter.Entry(email, reason, SuppressionSource.SES, event.statusReason())));
+        } else if (SuppressionPolicy.countsTowardsSoftBounces(event)) {
             event.recipients().forEach(email -> {
                 SuppressionWriter.SoftBounce bounce = new SuppressionWriter.SoftBounce(email, event.eventTime(), event.dedupeKey());
                 batch.softBounces.add(bounce);
                 batch.latestSoftBounce.merge(email, bounce, (a, b) -> a.at().isAfter(b.at()) ? a : b);
             });
-        } else if (event.type() == SesEventType.COMPLAINT && !event.isNotSpamFeedback()) {
-            event.recipients().forEach(email -> batch.suppress(
-                    new SuppressionWriter.Entry(email, SuppressionReason.COMPLAINT, SuppressionSource.SES, event.statusReason())));
-        } else if (event.isUnsubscribeAll()) {
-            event.recipients().forEach(email -> batch.suppress(
-                    new SuppressionWriter.Entry(email, SuppressionReason.UNSUBSCRIBE, SuppressionSource.SES, event.statusReason())));
-        } else if (event.type() == SesEventType.DELIVERY) {
+        } else if (SuppressionPolicy.endsSoftBounces(event)) {
             event.recipients().forEach(email -> batch.deliveries.merge(email, new SuppressionWriter.Delivery(email, event.eventTime()),
                     (a, b) -> a.at().isAfter(b.at()) ? a : b));
         }
@@ -259,14 +214,14 @@ public class EventApplier {
         final List<MessageEventWriter.Row> history = new ArrayList<>();
         final Map<String, MessageReportWriter.Summary> summaries = new LinkedHashMap<>();
         final List<MessageReportWriter.Detail> details = new ArrayList<>();
-        final Map<String, RecipientStatusWriter.Update> updates = new LinkedHashMap<>();
+        final Map<String, MessageLifecycle.Update> updates = new LinkedHashMap<>();
         final Map<String, SuppressionWriter.Entry> suppressions = new LinkedHashMap<>();
         final List<SuppressionWriter.SoftBounce> softBounces = new ArrayList<>();
         final Map<String, SuppressionWriter.SoftBounce> latestSoftBounce = new LinkedHashMap<>();
         final Map<String, SuppressionWriter.Delivery> deliveries = new LinkedHashMap<>();
 
         void suppress(SuppressionWriter.Entry entry) {
-            suppressions.merge(entry.email(), entry, (a, b) -> b.reason().strength() > a.reason().strength() ? b : a);
+            suppressions.merge(entry.email(), entry, (a, b) -> SuppressionPolicy.replaces(b.reason(), a.reason()) ? b : a);
         }
     }
 }

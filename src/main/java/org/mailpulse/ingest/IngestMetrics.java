@@ -1,5 +1,6 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.SesEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

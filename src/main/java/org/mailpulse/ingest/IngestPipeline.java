@@ -36,17 +36,20 @@ public class IngestPipeline {
     private final SqsAsyncClient sqs;
     private final BatchProcessor processor;
     private final SesEventArchive archive;
+    private final IngestMetrics metrics;
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private final List<CountDownLatch> stopped = new ArrayList<>();
 
-    public IngestPipeline(MailPulseConfig config, SqsAsyncClient sqs, BatchProcessor processor, SesEventArchive archive, Vertx vertx) {
+    public IngestPipeline(MailPulseConfig config, SqsAsyncClient sqs, BatchProcessor processor, SesEventArchive archive, IngestMetrics metrics,
+                          Vertx vertx) {
         this.config = config;
         this.sqs = sqs;
         this.processor = processor;
         this.archive = archive;
+        this.metrics = metrics;
         this.vertx = vertx;
     }
 
@@ -111,6 +114,7 @@ public class IngestPipeline {
                 })
                 .onFailure().recoverWithUni(failure -> {
                     int failures = consecutiveFailures.incrementAndGet();
+                    metrics.batchFailed();
                     lastFailure.set(failure.getClass().getSimpleName() + ": " + failure.getMessage());
                     Duration pause = SqsPoller.backoff(config.ingest(), failures);
                     Log.warnf("Poller %d: batch left on the queue (%s); retrying in %d ms", poller.number(), lastFailure.get(), pause.toMillis());

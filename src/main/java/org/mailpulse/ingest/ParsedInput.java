@@ -1,5 +1,7 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.SesEvent;
+
 /** What one SQS message body turned out to be. */
 public sealed interface ParsedInput {
 

@@ -1,5 +1,7 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.SesEvent;
+import org.mailpulse.ses.event.SesEventType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -194,7 +196,7 @@ public class SesRecordParser {
             if (!entry.isObject() || address == null || !address.isTextual()) {
                 throw new InvalidField(field + " has an entry without emailAddress");
             }
-            addresses.add(normalise(address.asText()));
+            addresses.add(bareAddress(address.asText()));
         }
         return List.copyOf(addresses);
     }
@@ -211,13 +213,13 @@ public class SesRecordParser {
             if (!entry.isTextual()) {
                 throw new InvalidField(field + " has a non-string entry");
             }
-            values.add(normalise(entry.asText()));
+            values.add(bareAddress(entry.asText()));
         }
         return List.copyOf(values);
     }
 
     /** SES sometimes gives "Name <address>"; MailPulse keys everything on the bare lowercase address. */
-    static String normalise(String address) {
+    static String bareAddress(String address) {
         String trimmed = address.trim();
         int open = trimmed.lastIndexOf('<');
         int close = trimmed.lastIndexOf('>');

@@ -2,6 +2,7 @@ package org.mailpulse.ingest;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import org.mailpulse.common.Backoff;
 import org.mailpulse.config.MailPulseConfig;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -83,7 +84,7 @@ final class SqsPoller {
      * the whole visibility timeout) lets the retry find them; if this call fails too, the timeout does the same.
      */
     private Uni<Void> releaseForRetry(List<Message> messages, Throwable failure) {
-        int seconds = (int) Math.max(1, Math.min(config.visibilityTimeoutSeconds(), config.initialBackoff().toSeconds()));
+        int seconds = (int) Math.max(1, Math.min(config.visibilityTimeoutSeconds(), backoff(config, 1).toSeconds()));
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(String.valueOf(i))
@@ -100,9 +101,8 @@ final class SqsPoller {
         return number;
     }
 
+    /** How long the pollers wait after {@code consecutiveFailures} failed cycles. */
     static Duration backoff(MailPulseConfig.Ingest config, int consecutiveFailures) {
-        long initial = config.initialBackoff().toMillis();
-        long delay = initial << Math.min(20, Math.max(0, consecutiveFailures - 1));
-        return Duration.ofMillis(Math.min(delay, config.maxBackoff().toMillis()));
+        return Backoff.after(consecutiveFailures, config.initialBackoff(), config.maxBackoff());
     }
 }

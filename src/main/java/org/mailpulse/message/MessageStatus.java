@@ -1,37 +1,44 @@
 package org.mailpulse.message;
 
 /**
- * The lifecycle of one campaign recipient (one message), seed 004.
- *
- * <p>The declaration order is the precedence: events only ever move a message to a status of higher rank, so
- * late or repeated events cannot move it backwards. Engagement is monotonic (DELIVERED &lt; OPENED &lt; CLICKED);
- * bounce, unsubscribe and complaint outrank engagement; complaint outranks everything.
+ * The statuses of a message (one campaign recipient), with their precedence: the rank. Events only ever move a
+ * message to a status of higher rank, so late or repeated events cannot move it backwards. Engagement is
+ * monotonic (DELIVERED &lt; OPENED &lt; CLICKED); bounce, unsubscribe and complaint outrank engagement; complaint
+ * outranks everything. The rank is stored beside the status ({@code campaign_recipients.status_rank}) so that one
+ * UPDATE can compare precedence: a rank changes only together with a migration of that column. Which status each
+ * event implies is {@link MessageLifecycle}'s.
  */
 public enum MessageStatus {
-    CREATED,
-    SCHEDULED,
-    READY_TO_SEND,
-    SENDING,
-    SUPPRESSED,
-    SENT,
-    FAILED,
-    REJECTED,
-    DELIVERED,
-    OPENED,
-    CLICKED,
-    BOUNCED,
-    UNSUBSCRIBED,
-    COMPLAINED;
+    CREATED(0),
+    SCHEDULED(1),
+    READY_TO_SEND(2),
+    SENDING(3),
+    SUPPRESSED(4),
+    SENT(5),
+    FAILED(6),
+    REJECTED(7),
+    DELIVERED(8),
+    OPENED(9),
+    CLICKED(10),
+    BOUNCED(11),
+    UNSUBSCRIBED(12),
+    COMPLAINED(13);
 
-    /** Stored beside the status so that the database can compare precedence in a single UPDATE. */
+    private final int rank;
+
+    MessageStatus(int rank) {
+        this.rank = rank;
+    }
+
     public int rank() {
-        return ordinal();
+        return rank;
     }
 
     public boolean outranks(MessageStatus other) {
-        return rank() > other.rank();
+        return rank > other.rank;
     }
 
+    /** The status of higher rank; null only when both are null. */
     public static MessageStatus higher(MessageStatus a, MessageStatus b) {
         if (a == null) {
             return b;

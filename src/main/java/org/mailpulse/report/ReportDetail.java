@@ -13,7 +13,7 @@ import org.hibernate.type.SqlTypes;
 import java.time.Instant;
 import java.util.Map;
 
-/** Per-event report row (seed 001 aws_report_detail), one per notification. */
+/** Per-event report row (table ses_report_detail), one per notification. */
 @Entity
 @Table(name = "ses_report_detail")
 public class ReportDetail extends PanacheEntityBase {

@@ -11,7 +11,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Per-message report (seed 000 aws_reports): the first time of each SES event type for one SES message. */
+/** Per-message report (table ses_report_summary): the first time of each SES event type for one SES message. */
 @Entity
 @Table(name = "ses_report_summary")
 public class ReportSummary extends PanacheEntityBase {

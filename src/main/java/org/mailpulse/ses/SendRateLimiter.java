@@ -43,8 +43,28 @@ public class SendRateLimiter {
 
     public SendRateLimiter(Pool pool, MailPulseConfig config, MeterRegistry registry) {
         this.pool = pool;
-        this.spacingMicros = Duration.ofSeconds(1).plus(MARGIN).toNanos() / 1000 / Math.max(1, config.sending().maxRate());
+        this.spacingMicros = spacingMicros(config.sending().maxRate());
         this.missedSlots = registry.counter("mailpulse.send.slots.missed");
+    }
+
+    /** The distance of two send slots: (1 s + the margin) / max-rate, so no second holds more than max-rate starts. */
+    static long spacingMicros(int maxRate) {
+        return Duration.ofSeconds(1).plus(MARGIN).toNanos() / 1000 / Math.max(1, maxRate);
+    }
+
+    /** When slot {@code index} of slots starting at {@code firstNanos} is due; never before a throttling pause ends. */
+    static long dueNanos(long firstNanos, int index, long spacingMicros, long pausedUntilNanos) {
+        return Math.max(firstNanos + index * spacingMicros * 1000, pausedUntilNanos);
+    }
+
+    /** The timer for a slot due at {@code dueNanos}, in whole milliseconds rounded up (a sub-millisecond timer is refused). */
+    static long waitMillis(long dueNanos, long nowNanos) {
+        return (dueNanos - nowNanos + 999_999) / 1_000_000;
+    }
+
+    /** Whether a call that comes at {@code nowNanos} to a slot due at {@code dueNanos} is still in its slot. */
+    static boolean inSlot(long dueNanos, long nowNanos) {
+        return nowNanos - dueNanos <= LATE_TOLERANCE.toNanos();
     }
 
     /**
@@ -77,14 +97,13 @@ public class SendRateLimiter {
 
         /** Completes when slot {@code index} (or, if that has passed, a fresh one) has come and no throttling pause is on. */
         public Uni<Void> await(int index) {
-            long due = Math.max(firstNanos + index * spacingMicros * 1000, pausedUntilNanos);
-            // Timers work in whole milliseconds (a sub-millisecond timer is refused): round the wait up.
-            long waitMillis = (due - System.nanoTime() + 999_999) / 1_000_000;
+            long due = dueNanos(firstNanos, index, spacingMicros, pausedUntilNanos);
+            long waitMillis = waitMillis(due, System.nanoTime());
             Uni<Void> slot = Uni.createFrom().voidItem();
             Uni<Void> timer = waitMillis <= 0 ? slot : slot.onItem().delayIt().by(Duration.ofMillis(waitMillis));
             // Checked when the timer has fired, right before the call: a busy machine fires timers late too.
             return timer.chain(() -> {
-                if (System.nanoTime() - due <= LATE_TOLERANCE.toNanos()) {
+                if (inSlot(due, System.nanoTime())) {
                     return slot;
                 }
                 missedSlots.increment();

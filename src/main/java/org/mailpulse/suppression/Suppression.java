@@ -1,6 +1,6 @@
 package org.mailpulse.suppression;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import org.mailpulse.common.Timestamped;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -10,11 +10,10 @@ import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import org.mailpulse.common.LowercaseEnumConverter;
 
-import java.time.Instant;
 
 @Entity
 @Table(name = "suppression_list")
-public class Suppression extends PanacheEntityBase {
+public class Suppression extends Timestamped {
 
     @Id
     public String email;
@@ -30,22 +29,14 @@ public class Suppression extends PanacheEntityBase {
 
     public String detail;
 
-    @Column(name = "created_at")
-    public Instant createdAt;
-
-    @Column(name = "updated_at")
-    public Instant updatedAt;
-
     @PrePersist
     void onCreate() {
         reasonRank = reason.strength();
-        createdAt = updatedAt = Instant.now();
     }
 
     @PreUpdate
     void onUpdate() {
         reasonRank = reason.strength();
-        updatedAt = Instant.now();
     }
 
     public static class ReasonConverter extends LowercaseEnumConverter<SuppressionReason> {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.ingest.EventApplier;
 import org.mailpulse.ingest.ParsedInput;
-import org.mailpulse.ingest.SesEvent;
+import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.ingest.SesRecordParser;
 import org.mailpulse.ingest.archive.SesEventArchive;
 import org.mailpulse.testsupport.Db;

@@ -2,7 +2,8 @@ package org.mailpulse.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.mailpulse.ingest.SesEvent;
+import org.mailpulse.ses.event.SesEvent;
+import org.mailpulse.message.MessageLifecycle;
 import org.mailpulse.message.MessageStatus;
 import org.mailpulse.testsupport.TestServers;
 
@@ -36,7 +37,7 @@ final class PostgresCeiling {
                String payload, String recipients, UUID campaignId, UUID customerId, String source, String subject, String userId) {
 
         static Row of(SesEvent event, String key, Population.Recipient recipient, UUID campaignId, ObjectMapper json) {
-            MessageStatus status = event.impliedStatus();
+            MessageStatus status = MessageLifecycle.impliedStatus(event);
             String email = recipient != null ? recipient.email() : event.recipients().isEmpty() ? null : event.recipients().get(0);
             try {
                 return new Row(key, event.type().code(), event.type().wireName(), email,

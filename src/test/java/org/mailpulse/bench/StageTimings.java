@@ -3,7 +3,7 @@ package org.mailpulse.bench;
 import io.vertx.mutiny.sqlclient.Pool;
 import org.mailpulse.ingest.EventApplier;
 import org.mailpulse.ingest.ParsedInput;
-import org.mailpulse.ingest.SesEvent;
+import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.ingest.SesRecordParser;
 import org.mailpulse.ingest.archive.ArchivedSesEvent;
 import org.mailpulse.ingest.archive.SesEventArchive;

@@ -3,6 +3,7 @@ package org.mailpulse.ingest;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.mailpulse.testsupport.Db;
+import org.mailpulse.testsupport.MalformedReasons;
 import org.mailpulse.testsupport.Queue;
 import org.mailpulse.testsupport.SesFixtures;
 import org.mailpulse.testsupport.TestData;
@@ -54,6 +55,14 @@ class QuarantineTest {
         assertThat(Db.count("select count(*) from ingest_quarantine") - before).isEqualTo(sendable + 1);
         assertThat(quarantined).allSatisfy(q -> assertThat((String) q.get("reason")).isNotBlank());
         assertThat(quarantined).anySatisfy(q -> assertThat((String) q.get("reason")).startsWith("could not be applied"));
+        corpus.forEach((name, body) -> {
+            if (!body.isEmpty()) {
+                assertThat(quarantined).as(name).anySatisfy(q -> {
+                    assertThat(body).startsWith((String) q.get("body"));
+                    assertThat((String) q.get("reason")).startsWith(MalformedReasons.BY_FIXTURE.get(name));
+                });
+            }
+        });
         for (SentMessage message : valid) {
             assertThat(Db.row("select status from campaign_recipients where ses_message_id = ?", message.sesMessageId()).get("status"))
                     .isEqualTo("DELIVERED");

@@ -3,6 +3,7 @@ package org.mailpulse.message;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,11 +14,23 @@ class MessageStatusPrecedenceTest {
 
     private static final Set<MessageStatus> ENGAGEMENT = EnumSet.of(DELIVERED, OPENED, CLICKED);
 
+    /** The precedence, lowest first, written out: the expectation does not come from the enum itself. */
+    private static final List<MessageStatus> PRECEDENCE = List.of(CREATED, SCHEDULED, READY_TO_SEND, SENDING, SUPPRESSED, SENT,
+            FAILED, REJECTED, DELIVERED, OPENED, CLICKED, BOUNCED, UNSUBSCRIBED, COMPLAINED);
+
     @Test
-    void higherIsSymmetricAndPicksTheGreaterRankForEveryPair() {
+    void theStoredRanksAreTheOnesInTheDatabase() {
+        assertThat(PRECEDENCE).containsExactlyInAnyOrder(values());
+        for (int i = 0; i < PRECEDENCE.size(); i++) {
+            assertThat(PRECEDENCE.get(i).rank()).as("status_rank of %s", PRECEDENCE.get(i)).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void higherIsSymmetricAndPicksTheLaterInThePrecedenceForEveryPair() {
         for (MessageStatus a : values()) {
             for (MessageStatus b : values()) {
-                MessageStatus expected = a.rank() >= b.rank() ? a : b;
+                MessageStatus expected = PRECEDENCE.indexOf(a) >= PRECEDENCE.indexOf(b) ? a : b;
                 assertThat(MessageStatus.higher(a, b)).as("%s vs %s", a, b).isEqualTo(expected);
                 assertThat(MessageStatus.higher(b, a)).as("%s vs %s", b, a).isEqualTo(expected);
                 assertThat(a.outranks(b) && b.outranks(a)).isFalse();

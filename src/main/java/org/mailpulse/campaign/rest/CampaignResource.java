@@ -1,7 +1,5 @@
 package org.mailpulse.campaign.rest;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -33,9 +31,7 @@ import org.mailpulse.campaign.service.EnrolmentService;
 import org.mailpulse.campaign.service.RecipientView;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
-import org.mailpulse.common.Pages;
 import org.mailpulse.message.MessageStatus;
-import org.mailpulse.message.repository.CampaignRecipientRepository;
 
 import java.io.InputStream;
 import java.util.Arrays;
@@ -50,17 +46,15 @@ public class CampaignResource {
     private final CampaignService campaigns;
     private final EnrolmentService enrolment;
     private final CampaignStats stats;
-    private final CampaignRecipientRepository recipients;
     private final ManagedExecutor worker;
     private final org.mailpulse.message.live.StatusFeed feed;
 
     public CampaignResource(CampaignService campaigns, EnrolmentService enrolment, CampaignStats stats,
-                            CampaignRecipientRepository recipients, ManagedExecutor worker, org.mailpulse.message.live.StatusFeed feed) {
+                            ManagedExecutor worker, org.mailpulse.message.live.StatusFeed feed) {
         this.feed = feed;
         this.campaigns = campaigns;
         this.enrolment = enrolment;
         this.stats = stats;
-        this.recipients = recipients;
         this.worker = worker;
     }
 
@@ -104,36 +98,31 @@ public class CampaignResource {
 
     @GET
     @Path("/{id}/recipients")
-    @WithSession
     @Operation(summary = "The campaign's messages, optionally of one status (CREATED … COMPLAINED)")
     public Uni<PageResponse<RecipientView>> recipients(@PathParam("id") UUID id, @QueryParam("status") String status,
-                                                       @Valid @BeanParam PageRequest request) {
-        var page = request.toPage();
-        var query = status == null || status.isBlank()
-                ? recipients.find("campaignId", Sort.by("email"), id)
-                : recipients.find("campaignId = ?1 and status = ?2", Sort.by("email"), id, messageStatus(status));
-        return Pages.of(query, page, RecipientView::of);
+                                                       @Valid @BeanParam PageRequest page) {
+        return campaigns.recipients(id, status == null || status.isBlank() ? null : messageStatus(status), page.toPage());
     }
 
     @POST
     @Path("/{id}/queue")
     @Operation(summary = "draft → queued: sending starts now or at scheduledAt")
     public Uni<CampaignView> queue(@PathParam("id") UUID id) {
-        return campaigns.apply(id, CampaignStatus.Action.QUEUE, null);
+        return campaigns.apply(id, CampaignStatus.Transition.QUEUE, null);
     }
 
     @POST
     @Path("/{id}/pause")
     @Operation(summary = "queued or sending → paused")
     public Uni<CampaignView> pause(@PathParam("id") UUID id) {
-        return campaigns.apply(id, CampaignStatus.Action.PAUSE, null);
+        return campaigns.apply(id, CampaignStatus.Transition.PAUSE, null);
     }
 
     @POST
     @Path("/{id}/resume")
     @Operation(summary = "paused → queued (and on to sending)")
     public Uni<CampaignView> resume(@PathParam("id") UUID id) {
-        return campaigns.apply(id, CampaignStatus.Action.RESUME, null);
+        return campaigns.apply(id, CampaignStatus.Transition.RESUME, null);
     }
 
     @GET
@@ -158,10 +147,9 @@ public class CampaignResource {
 
     private static CampaignStatus campaignStatus(String status) {
         try {
-            return CampaignStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+            return CampaignStatus.fromCode(status);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("status must be one of " + Arrays.stream(CampaignStatus.values())
-                    .map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+            throw new BadRequestException("status must be one of " + CampaignStatus.codes());
         }
     }
 

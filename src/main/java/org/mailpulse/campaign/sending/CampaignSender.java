@@ -13,6 +13,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import org.mailpulse.common.Backoff;
 import org.mailpulse.common.Emails;
 import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.ses.SendOutcome;
@@ -202,7 +203,8 @@ public class CampaignSender {
                 return ledger.failed(message, "gave up after " + attempts + " attempts: " + failure.detail());
             }
             count("retried");
-            return ledger.retryLater(message, backoff(attempts), true, "attempt " + attempts + " failed: " + failure.detail());
+            return ledger.retryLater(message, Backoff.after(attempts, config.sending().initialRetryBackoff(), config.sending().maxRetryBackoff()),
+                    true, "attempt " + attempts + " failed: " + failure.detail());
         }
         if (outcome instanceof SendOutcome.Permanent failure) {
             count("failed");
@@ -213,12 +215,6 @@ public class CampaignSender {
         Log.warnf("Send to %s of campaign %s has an unknown outcome and is left for review: %s",
                 Emails.mask(message.email()), message.campaignId(), unknown.detail());
         return ledger.outcomeUnknown(message, unknown.detail());
-    }
-
-    private Duration backoff(int attempts) {
-        long initial = config.sending().initialRetryBackoff().toMillis();
-        long delay = initial << Math.min(20, attempts - 1);
-        return Duration.ofMillis(Math.min(delay, config.sending().maxRetryBackoff().toMillis()));
     }
 
     private void count(String outcome) {

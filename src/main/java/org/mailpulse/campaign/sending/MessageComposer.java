@@ -7,7 +7,7 @@ import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.config.MailPulseConfig;
-import org.mailpulse.ingest.SesEvent;
+import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.template.TemplateProvider;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;

@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.campaign.repository.CampaignStatusRepository;
 import org.mailpulse.common.Sql;
 import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.message.MessageStatus;
@@ -27,11 +28,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SendLedger {
-
-    private static final String PROMOTE_CAMPAIGNS = """
-            UPDATE campaigns SET status = 'sending', updated_at = now()
-            WHERE status = 'queued' AND (scheduled_at IS NULL OR scheduled_at <= now())
-            """;
 
     private static final String RELEASE_SCHEDULED = """
             UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now()
@@ -111,30 +107,23 @@ public class SendLedger {
             WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
             """;
 
-    // In-flight SENDING rows keep a campaign open; ones past the review bound do not (they wait for a person).
-    private static final String COMPLETE_CAMPAIGNS = """
-            UPDATE campaigns c SET status = 'done', updated_at = now()
-            WHERE c.status = 'sending' AND NOT EXISTS (
-                SELECT 1 FROM campaign_recipients r WHERE r.campaign_id = c.campaign_id
-                AND (r.status IN ('CREATED', 'SCHEDULED', 'READY_TO_SEND')
-                     OR (r.status = 'SENDING' AND coalesce(r.last_attempt_at, r.updated_at) > now() - $1::bigint * interval '1 second')))
-            """;
-
     private static final String STUCK = """
             SELECT count(*) AS n FROM campaign_recipients WHERE status = 'SENDING' AND last_attempt_at < now() - $1::bigint * interval '1 second'
             """;
 
     private final Pool pool;
+    private final CampaignStatusRepository campaigns;
     private final MailPulseConfig config;
 
-    public SendLedger(Pool pool, MailPulseConfig config) {
+    public SendLedger(Pool pool, CampaignStatusRepository campaigns, MailPulseConfig config) {
         this.pool = pool;
+        this.campaigns = campaigns;
         this.config = config;
     }
 
     /** Starts due campaigns, releases their scheduled messages, suppresses late suppressions, recovers unstarted claims. */
     public Uni<Void> prepare() {
-        return pool.withTransaction(connection -> connection.query(PROMOTE_CAMPAIGNS).execute()
+        return pool.withTransaction(connection -> campaigns.startDue(connection)
                 .chain(() -> connection.preparedQuery(RELEASE_SCHEDULED).execute(status(MessageStatus.READY_TO_SEND)))
                 .chain(() -> connection.preparedQuery(SUPPRESS_LATE).execute(status(MessageStatus.SUPPRESSED)))
                 .chain(() -> connection.preparedQuery(RECOVER_UNSTARTED).execute(status(MessageStatus.READY_TO_SEND)))
@@ -217,7 +206,7 @@ public class SendLedger {
     }
 
     public Uni<Void> completeCampaigns() {
-        return pool.preparedQuery(COMPLETE_CAMPAIGNS).execute(Tuple.of(config.sending().stuckAfter().toSeconds())).replaceWithVoid();
+        return campaigns.completeFinished(config.sending().stuckAfter().toSeconds());
     }
 
     public Uni<Long> stuckCount() {

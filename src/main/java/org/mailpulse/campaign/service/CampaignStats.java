@@ -1,5 +1,6 @@
 package org.mailpulse.campaign.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,6 +14,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class CampaignStats {
 
+    @RegisterForReflection
     public record Stats(long recipients, long sent, long delivered, long bouncedHard, long bouncedSoft, long complained,
                         long opened, long clicked, long unsubscribed, long failed, long suppressed,
                         double deliveryRate, double bounceRate, double complaintRate, double openRate, double clickRate,

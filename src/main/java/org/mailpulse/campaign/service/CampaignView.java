@@ -1,5 +1,6 @@
 package org.mailpulse.campaign.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.mailpulse.campaign.Campaign;
 
 import java.time.Instant;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A campaign; {@code recipients} counts its messages by status (only on single reads). */
+@RegisterForReflection
 public record CampaignView(UUID id, String name, UUID templateId, String status, Integer weekOfMonth, LocalDate generatedDate,
                            Instant scheduledAt, String pausedReason, Instant createdAt, Instant updatedAt, Map<String, Long> recipients) {
 

@@ -1,5 +1,6 @@
 package org.mailpulse.campaign.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.ArrayList;
@@ -10,8 +11,10 @@ import java.util.List;
  * {@code alreadyEnrolled} were in the campaign before; {@code rejected} lists lines (CSV) or positions
  * (JSON, from 1) with the reason, the first 1,000 of them.
  */
+@RegisterForReflection
 public record EnrolmentReport(long enrolled, long suppressed, long alreadyEnrolled, long rejectedCount, List<Rejection> rejected) {
 
+    @RegisterForReflection
     @Schema(name = "EnrolmentRejection")
     public record Rejection(long line, String reason) {
     }

@@ -1,11 +1,13 @@
 package org.mailpulse.campaign.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.mailpulse.message.CampaignRecipient;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+@RegisterForReflection
 public record RecipientView(UUID customerId, String email, String status, String statusReason, String sesMessageId,
                             int attemptCount, Instant lastAttemptAt, Instant sentAt, Map<String, Object> templateData) {
 

@@ -1,10 +1,12 @@
 package org.mailpulse.customer.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.mailpulse.customer.Customer;
 
 import java.time.Instant;
 import java.util.UUID;
 
+@RegisterForReflection
 public record CustomerView(UUID id, String email, String name, String company, String country, boolean active,
                            Instant createdAt, Instant updatedAt) {
 

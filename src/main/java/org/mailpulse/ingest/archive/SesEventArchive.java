@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
 import org.mailpulse.config.MailPulseConfig;
 
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,10 +32,10 @@ public class SesEventArchive {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<WriteModel<Document>> writes = events.stream()
-                .<WriteModel<Document>>map(e -> new ReplaceOneModel<>(eq("_id", e.id), toDocument(e), new ReplaceOptions().upsert(true)))
+        List<WriteModel<ArchivedSesEvent>> writes = events.stream()
+                .<WriteModel<ArchivedSesEvent>>map(e -> new ReplaceOneModel<>(eq("_id", e.id), e, new ReplaceOptions().upsert(true)))
                 .toList();
-        return documents().bulkWrite(writes).replaceWithVoid();
+        return ArchivedSesEvent.mongoCollection().bulkWrite(writes).replaceWithVoid();
     }
 
     /** Unique MessageId and a TTL on receivedAt; called at start-up. */
@@ -47,16 +46,6 @@ public class SesEventArchive {
                         new IndexOptions().expireAfter(ttlSeconds, TimeUnit.SECONDS).name("receivedAt_ttl")))
                 .invoke(() -> Log.debugf("ses_event indexes ensured (TTL %d s)", ttlSeconds))
                 .replaceWithVoid();
-    }
-
-    private static Document toDocument(ArchivedSesEvent e) {
-        return new Document("_id", e.id)
-                .append("Type", e.type)
-                .append("MessageId", e.messageId)
-                .append("Subject", e.subject)
-                .append("Message", e.message)
-                .append("Timestamp", e.timestamp)
-                .append("receivedAt", Date.from(e.receivedAt));
     }
 
     private ReactiveMongoCollection<Document> documents() {

@@ -1,5 +1,6 @@
 package org.mailpulse.ingest.quarantine;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -29,6 +30,7 @@ public class QuarantineResource {
         this.quarantine = quarantine;
     }
 
+    @RegisterForReflection
     public record QuarantinedView(long id, String sqsMessageId, String reason, String body, boolean bodyTruncated, Instant receivedAt) {
     }
 

@@ -6,73 +6,28 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.common.Sql;
+import org.mailpulse.message.MessageLifecycle;
+import org.mailpulse.message.MessageLifecycle.FirstTime;
+import org.mailpulse.message.MessageLifecycle.Update;
 import org.mailpulse.message.MessageStatus;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Applies events to the messages MailPulse sent, in one statement per batch. The status only moves to a higher
- * {@link MessageStatus#rank()}; first times only move earlier; counts only grow by the events given, which the
- * caller has already deduplicated.
+ * Applies the lifecycle's folded updates to the messages MailPulse sent, in one statement per batch. The status
+ * only moves to a higher {@link MessageStatus#rank()}; first times only move earlier; counts only grow by the
+ * events given, which the caller has already deduplicated.
  */
 @ApplicationScoped
 public class RecipientStatusWriter {
 
     /** The current state of one of our messages, locked for the transaction. */
     public record Current(UUID campaignId, UUID customerId, String sesMessageId, MessageStatus status) {
-    }
-
-    /** The time columns an event can set, one per event kind. */
-    public enum FirstTime {
-        SENT, DELIVERED, OPENED, CLICKED, BOUNCED, COMPLAINED, REJECTED, FAILED, DELIVERY_DELAYED, UNSUBSCRIBED
-    }
-
-    /** All events of one message in a batch, folded together. */
-    public static final class Update {
-        final String sesMessageId;
-        MessageStatus status;
-        String reason;
-        String bounceType;
-        final Map<FirstTime, Instant> firstTimes = new EnumMap<>(FirstTime.class);
-        int opens;
-        int clicks;
-        Instant statusTime;
-
-        public Update(String sesMessageId) {
-            this.sesMessageId = sesMessageId;
-        }
-
-        public void raise(MessageStatus candidate, String candidateReason, Instant at) {
-            if (candidate != null && (status == null || candidate.outranks(status))) {
-                status = candidate;
-                reason = candidateReason;
-                statusTime = at;
-            }
-        }
-
-        public void firstTime(FirstTime column, Instant at) {
-            firstTimes.merge(column, at, (a, b) -> a.isBefore(b) ? a : b);
-        }
-
-        public void bounce(String type) {
-            if (!"hard".equals(bounceType)) {
-                bounceType = type;
-            }
-        }
-
-        public void countOpen() {
-            opens++;
-        }
-
-        public void countClick() {
-            clicks++;
-        }
     }
 
     private static final String LOCK = """
@@ -96,8 +51,7 @@ public class RecipientStatusWriter {
                 status_reason = CASE WHEN v.rank > r.status_rank THEN coalesce(v.reason, r.status_reason) ELSE r.status_reason END,
                 ses_message_id = coalesce(r.ses_message_id, v.ses_message_id),
                 status_rank = greatest(r.status_rank, v.rank),
-                bounce_type = CASE WHEN r.bounce_type = 'hard' OR v.bounce_type = 'hard' THEN 'hard'
-                                   ELSE coalesce(v.bounce_type, r.bounce_type) END,
+                bounce_type = CASE WHEN r.bounce_type = $20::text THEN r.bounce_type ELSE coalesce(v.bounce_type, r.bounce_type) END,
                 sent_at = least(r.sent_at, v.sent_at),
                 delivered_at = least(r.delivered_at, v.delivered_at),
                 opened_at = least(r.opened_at, v.opened_at),
@@ -156,28 +110,32 @@ public class RecipientStatusWriter {
                 row.getString("ses_message_id"), MessageStatus.valueOf(row.getString("status"))));
     }
 
-    /** Writes the folded updates and returns the status changes they made. */
+    /**
+     * Writes the folded updates and returns the status changes they made. The statement compares the ranks and
+     * keeps the hard bounce type that {@link MessageLifecycle} gives it; it decides nothing itself.
+     */
     public Uni<List<StatusMove>> apply(SqlConnection connection, Map<String, Current> current, List<Update> updates) {
-        List<Update> ours = updates.stream().filter(u -> current.containsKey(u.sesMessageId)).toList();
+        List<Update> ours = updates.stream().filter(u -> current.containsKey(u.sesMessageId())).toList();
         if (ours.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         List<Object> columns = new ArrayList<>(List.of(
-                Sql.texts(ours, u -> u.sesMessageId),
-                Sql.texts(ours, u -> u.status == null ? null : u.status.name()),
-                Sql.ints(ours, u -> u.status == null ? -1 : u.status.rank()),
-                Sql.texts(ours, u -> u.reason),
-                Sql.texts(ours, u -> u.bounceType)));
+                Sql.texts(ours, Update::sesMessageId),
+                Sql.texts(ours, u -> u.status() == null ? null : u.status().name()),
+                Sql.ints(ours, u -> u.status() == null ? -1 : u.status().rank()),
+                Sql.texts(ours, Update::reason),
+                Sql.texts(ours, Update::bounceType)));
         for (FirstTime column : FirstTime.values()) {
-            columns.add(Sql.times(ours, u -> u.firstTimes.get(column)));
+            columns.add(Sql.times(ours, u -> u.firstTime(column)));
         }
-        columns.add(Sql.ints(ours, u -> u.opens));
-        columns.add(Sql.ints(ours, u -> u.clicks));
-        columns.add(Sql.uuids(ours, u -> current.get(u.sesMessageId).campaignId()));
-        columns.add(Sql.uuids(ours, u -> current.get(u.sesMessageId).customerId()));
+        columns.add(Sql.ints(ours, Update::opens));
+        columns.add(Sql.ints(ours, Update::clicks));
+        columns.add(Sql.uuids(ours, u -> current.get(u.sesMessageId()).campaignId()));
+        columns.add(Sql.uuids(ours, u -> current.get(u.sesMessageId()).customerId()));
+        columns.add(MessageLifecycle.HARD_BOUNCE);
         List<StatusMove> moves = ours.stream()
-                .filter(u -> u.status != null && u.status.outranks(current.get(u.sesMessageId).status()))
-                .map(u -> new StatusMove(current.get(u.sesMessageId), u.status, u.statusTime))
+                .filter(u -> u.moves(current.get(u.sesMessageId()).status()))
+                .map(u -> new StatusMove(current.get(u.sesMessageId()), u.status(), u.statusTime()))
                 .toList();
         return connection.preparedQuery(UPDATE).execute(Tuple.tuple(columns)).replaceWith(moves);
     }

@@ -1,5 +1,6 @@
 package org.mailpulse.message.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.mailpulse.message.MessageStatus;
 
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.UUID;
  * A message as the API shows it. For SES messages MailPulse did not send, only the report timestamps and the
  * history are known: status, campaign and customer are null.
  */
+@RegisterForReflection
 public record MessageView(
         String sesMessageId,
         UUID campaignId,
@@ -26,6 +28,7 @@ public record MessageView(
         List<HistoryEntry> history) {
 
     /** One event at its own time; {@code status} is what it stands for, whether or not it changed the current status. */
+    @RegisterForReflection
     public record HistoryEntry(String eventType, String status, Instant eventTime, String email, Map<String, Object> detail) {
     }
 }

@@ -9,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.campaign.repository.CampaignStatusRepository;
 import org.mailpulse.config.MailPulseConfig;
 
 import java.util.Locale;
@@ -31,16 +32,14 @@ public class ReputationGuard {
             FROM campaign_recipients WHERE sent_at > now() - $1::bigint * interval '1 second'
             """;
 
-    private static final String PAUSE_ALL = """
-            UPDATE campaigns SET status = 'paused', paused_reason = $1, updated_at = now() WHERE status IN ('queued', 'sending')
-            """;
-
     private final Pool pool;
+    private final CampaignStatusRepository campaigns;
     private final MailPulseConfig.Reputation config;
     private final AtomicReference<Rates> last = new AtomicReference<>(new Rates(0, 0, 0, 0, 0, false, null));
 
-    public ReputationGuard(Pool pool, MailPulseConfig config, MeterRegistry registry) {
+    public ReputationGuard(Pool pool, CampaignStatusRepository campaigns, MailPulseConfig config, MeterRegistry registry) {
         this.pool = pool;
+        this.campaigns = campaigns;
         this.config = config.reputation();
         Gauge.builder("mailpulse.reputation.bounce.rate", last, r -> r.get().bounceRate()).register(registry);
         Gauge.builder("mailpulse.reputation.complaint.rate", last, r -> r.get().complaintRate()).register(registry);
@@ -61,7 +60,7 @@ public class ReputationGuard {
                 return Uni.createFrom().item(rates);
             }
             Log.warnf("Reputation guard: %s; pausing every queued and sending campaign", rates.reason());
-            return pool.preparedQuery(PAUSE_ALL).execute(Tuple.of("reputation guard: " + rates.reason())).replaceWith(rates);
+            return campaigns.pauseAll("reputation guard: " + rates.reason()).replaceWith(rates);
         });
     }
 

@@ -7,6 +7,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.message.MessageStatus;
+import org.mailpulse.ses.event.SesEvent;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -40,12 +42,12 @@ public class DailyRollup {
                 SELECT campaign_id, domain, ses_message_id,
                        CASE event_type
                            WHEN 'delivery' THEN 'delivered'
-                           WHEN 'bounce' THEN CASE WHEN payload->>'bounceType' = 'Permanent' THEN 'bounced_hard' ELSE 'bounced_soft' END
-                           WHEN 'complaint' THEN CASE WHEN lower(coalesce(payload->>'complaintFeedbackType', '')) = 'not-spam' THEN NULL ELSE 'complained' END
+                           WHEN 'bounce' THEN CASE WHEN payload->>'bounceType' = $2::text THEN 'bounced_hard' ELSE 'bounced_soft' END
+                           WHEN 'complaint' THEN CASE WHEN lower(coalesce(payload->>'complaintFeedbackType', '')) = lower($3::text) THEN NULL ELSE 'complained' END
                            WHEN 'open' THEN 'opened'
                            WHEN 'click' THEN 'clicked'
                            WHEN 'unsubscribe' THEN 'unsubscribed'
-                           WHEN 'subscription' THEN CASE WHEN status = 'UNSUBSCRIBED' THEN 'unsubscribed' END
+                           WHEN 'subscription' THEN CASE WHEN status = $4::text THEN 'unsubscribed' END
                        END
                 FROM events)
             SELECT %s AS key,
@@ -125,15 +127,23 @@ public class DailyRollup {
         });
     }
 
+    /**
+     * The day and the vocabulary the counts classify by: a hard bounce is SES's permanent one, a complaint with
+     * not-spam feedback counts as none, and a subscription event counts where the lifecycle made it UNSUBSCRIBED.
+     */
+    private static Tuple countsOf(LocalDate day) {
+        return Tuple.of(day, SesEvent.PERMANENT_BOUNCE, SesEvent.NOT_SPAM_FEEDBACK, MessageStatus.UNSUBSCRIBED.name());
+    }
+
     private Uni<Void> write(SqlConnection connection, LocalDate day) {
         String perCampaign = COUNTS.formatted("campaign_id", "campaign_id", "campaign_id");
         String perDomain = COUNTS.formatted("domain", "nullif(domain, '')", "domain");
         return connection.preparedQuery("DELETE FROM report_daily_campaign WHERE day = $1").execute(Tuple.of(day))
                 .chain(() -> connection.preparedQuery("DELETE FROM report_daily_domain WHERE day = $1").execute(Tuple.of(day)))
                 .chain(() -> connection.preparedQuery("INSERT INTO report_daily_campaign (day, campaign_id, " + COLUMNS + ") "
-                        + "SELECT $1::date, key, " + COLUMNS + " FROM (" + perCampaign + ") AS c").execute(Tuple.of(day)))
+                        + "SELECT $1::date, key, " + COLUMNS + " FROM (" + perCampaign + ") AS c").execute(countsOf(day)))
                 .chain(() -> connection.preparedQuery("INSERT INTO report_daily_domain (day, domain, " + COLUMNS + ") "
-                        + "SELECT $1::date, key, " + COLUMNS + " FROM (" + perDomain + ") AS d").execute(Tuple.of(day)))
+                        + "SELECT $1::date, key, " + COLUMNS + " FROM (" + perDomain + ") AS d").execute(countsOf(day)))
                 .chain(() -> connection.preparedQuery("INSERT INTO report_rollup_run (day) VALUES ($1) "
                         + "ON CONFLICT (day) DO UPDATE SET completed_at = now(), runs = report_rollup_run.runs + 1").execute(Tuple.of(day)))
                 .replaceWithVoid();

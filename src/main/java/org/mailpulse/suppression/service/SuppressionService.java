@@ -5,23 +5,29 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Emails;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
-import org.mailpulse.suppression.Suppression;
 import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.suppression.SuppressionSource;
 import org.mailpulse.suppression.repository.SuppressionRepository;
+import org.mailpulse.suppression.repository.SuppressionWriter;
 
-import org.mailpulse.common.Emails;
+import java.util.List;
 
 @ApplicationScoped
 public class SuppressionService {
 
     private final SuppressionRepository suppressions;
+    private final SuppressionWriter writer;
+    private final Pool pool;
 
-    public SuppressionService(SuppressionRepository suppressions) {
+    public SuppressionService(SuppressionRepository suppressions, SuppressionWriter writer, Pool pool) {
         this.suppressions = suppressions;
+        this.writer = writer;
+        this.pool = pool;
     }
 
     @WithSession
@@ -38,28 +44,16 @@ public class SuppressionService {
     }
 
     /**
-     * Suppresses an address by hand. A stronger existing reason (bounce_hard, complaint) stays: the result shows
-     * what is in force. Emits whether the address was newly suppressed.
+     * Suppresses an address by hand, through the same upsert as events and the unsubscribe link: a stronger
+     * existing reason (bounce_hard, complaint) stays, and the result shows what is in force. Emits whether the
+     * address was newly suppressed.
      */
-    @WithTransaction
+    @WithSession
     public Uni<Upserted> suppress(String email, SuppressionReason reason, SuppressionSource source, String detail) {
         String address = Emails.normalise(email);
-        return suppressions.findById(address).chain(existing -> {
-            if (existing == null) {
-                Suppression created = new Suppression();
-                created.email = address;
-                created.reason = reason;
-                created.source = source;
-                created.detail = detail;
-                return suppressions.persist(created).map(s -> new Upserted(SuppressionView.of(s), true));
-            }
-            if (reason.strength() > existing.reason.strength()) {
-                existing.reason = reason;
-                existing.source = source;
-                existing.detail = detail;
-            }
-            return suppressions.persist(existing).map(s -> new Upserted(SuppressionView.of(s), false));
-        });
+        return pool.withTransaction(connection -> writer.suppress(connection, List.of(new SuppressionWriter.Entry(address, reason, source, detail))))
+                .chain(written -> suppressions.findById(address)
+                        .map(inForce -> new Upserted(SuppressionView.of(inForce), written.created().contains(address))));
     }
 
     @WithTransaction

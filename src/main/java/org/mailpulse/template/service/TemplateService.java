@@ -8,13 +8,16 @@ import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.InvalidFieldsException;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
+import org.mailpulse.common.Problem;
 import org.mailpulse.template.Template;
 import org.mailpulse.template.TemplateProvider;
 import org.mailpulse.template.repository.TemplateRepository;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -84,7 +87,8 @@ public class TemplateService {
     }
 
     /** Field-level problems found beyond Bean Validation; answered like a validation failure. */
-    public static final class InvalidTemplateException extends RuntimeException {
+    /** The template's fields that cannot be rendered, each problem as "field: message". */
+    public static final class InvalidTemplateException extends InvalidFieldsException {
         private final Set<String> problems;
 
         public InvalidTemplateException(Set<String> problems) {
@@ -92,8 +96,12 @@ public class TemplateService {
             this.problems = problems;
         }
 
-        public Set<String> problems() {
-            return problems;
+        @Override
+        public List<Problem.FieldError> fieldErrors() {
+            return problems.stream().sorted().map(p -> {
+                int colon = p.indexOf(": ");
+                return new Problem.FieldError(p.substring(0, colon), p.substring(colon + 2));
+            }).toList();
         }
     }
 }

@@ -1,10 +1,12 @@
 package org.mailpulse.template.service;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.mailpulse.template.Template;
 
 import java.time.Instant;
 import java.util.UUID;
 
+@RegisterForReflection
 public record TemplateView(UUID id, String name, String provider, String providerTemplateName, String subject, String htmlBody,
                            String textBody, Integer weekOfMonth, int version, boolean active, Instant createdAt) {
 

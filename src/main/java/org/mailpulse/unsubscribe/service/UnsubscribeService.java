@@ -1,6 +1,7 @@
 package org.mailpulse.unsubscribe.service;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -8,12 +9,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.message.MessageStatus;
 import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.suppression.SuppressionSource;
+import org.mailpulse.suppression.repository.SuppressionWriter;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The recipient's side of RFC 8058: looking a token up changes nothing (link scanners prefetch); using it
- * suppresses the address, marks the message UNSUBSCRIBED and records the time, once, however often it is posted.
+ * suppresses the address (through the one suppression upsert), marks the message UNSUBSCRIBED and records the
+ * time, once, however often it is posted.
  */
 @ApplicationScoped
 public class UnsubscribeService {
@@ -29,37 +33,33 @@ public class UnsubscribeService {
             WITH token AS (
                 UPDATE unsubscribe_tokens SET used_at = coalesce(used_at, now())
                 WHERE token_hash = $1 AND expires_at > now() RETURNING token_id, email, campaign_id, customer_id, used_at),
-            suppressed AS (
-                INSERT INTO suppression_list (email, reason, reason_rank, source, detail)
-                SELECT email, $2, $3::smallint, $4, 'unsubscribe link' FROM token
-                ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, reason_rank = EXCLUDED.reason_rank,
-                    source = EXCLUDED.source, detail = EXCLUDED.detail, updated_at = now()
-                WHERE suppression_list.reason_rank < EXCLUDED.reason_rank),
             marked AS (
-                UPDATE campaign_recipients r SET status = $5, status_rank = $6::smallint, unsubscribed_at = coalesce(r.unsubscribed_at, now()),
+                UPDATE campaign_recipients r SET status = $2, status_rank = $3::smallint, unsubscribed_at = coalesce(r.unsubscribed_at, now()),
                     status_reason = 'unsubscribed by link', updated_at = now()
-                FROM token t WHERE r.campaign_id = t.campaign_id AND r.customer_id = t.customer_id AND r.status_rank < $6::smallint
+                FROM token t WHERE r.campaign_id = t.campaign_id AND r.customer_id = t.customer_id AND r.status_rank < $3::smallint
                 RETURNING r.campaign_id),
             history AS (
                 INSERT INTO email_events_op (event_id, notification_id, event_type, email, campaign_id, customer_id, ses_message_id, status, event_time)
                 SELECT gen_random_uuid(), 'unsubscribe:' || t.token_id, 'unsubscribe', t.email, t.campaign_id, t.customer_id,
-                       r.ses_message_id, $5, now()
+                       r.ses_message_id, $2, now()
                 FROM token t LEFT JOIN campaign_recipients r ON r.campaign_id = t.campaign_id AND r.customer_id = t.customer_id
                 WHERE t.used_at = now())
             SELECT email FROM token
             """;
 
     private final Pool pool;
+    private final SuppressionWriter suppressions;
 
-    public UnsubscribeService(Pool pool) {
+    public UnsubscribeService(Pool pool, SuppressionWriter suppressions) {
         this.pool = pool;
+        this.suppressions = suppressions;
     }
 
     public Uni<Lookup> lookup(String token) {
         if (!UnsubscribeTokens.looksValid(token)) {
             return Uni.createFrom().item(new Lookup(State.UNKNOWN, null));
         }
-        return pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token))))
+        return pool.preparedQuery(FIND).execute(Tuple.of(Buffer.buffer(UnsubscribeTokens.hash(token))))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return new Lookup(State.UNKNOWN, null);
@@ -78,10 +78,11 @@ public class UnsubscribeService {
             if (found.state() == State.UNKNOWN || found.state() == State.EXPIRED) {
                 return Uni.createFrom().item(found);
             }
-            return pool.withTransaction(connection -> connection.preparedQuery(USE).execute(Tuple.from(java.util.List.of(
-                            io.vertx.core.buffer.Buffer.buffer(UnsubscribeTokens.hash(token)),
-                            SuppressionReason.UNSUBSCRIBE.code(), (short) SuppressionReason.UNSUBSCRIBE.strength(), SuppressionSource.USER.code(),
-                            MessageStatus.UNSUBSCRIBED.name(), MessageStatus.UNSUBSCRIBED.rank()))))
+            return pool.withTransaction(connection -> connection.preparedQuery(USE).execute(Tuple.of(
+                                    Buffer.buffer(UnsubscribeTokens.hash(token)), MessageStatus.UNSUBSCRIBED.name(), MessageStatus.UNSUBSCRIBED.rank()))
+                            .chain(used -> used.size() == 0 ? Uni.createFrom().voidItem()
+                                    : suppressions.suppress(connection, List.of(new SuppressionWriter.Entry(used.iterator().next().getString("email"),
+                                            SuppressionReason.UNSUBSCRIBE, SuppressionSource.USER, "unsubscribe link"))).replaceWithVoid()))
                     .replaceWith(new Lookup(State.USED, found.email()));
         });
     }

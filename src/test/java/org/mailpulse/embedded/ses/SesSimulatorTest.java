@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mailpulse.embedded.EmbeddedSqsServer;
 import org.mailpulse.embedded.FreePort;
 import org.mailpulse.ingest.ParsedInput;
-import org.mailpulse.ingest.SesEvent;
+import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.ingest.SesRecordParser;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

@@ -1,14 +1,14 @@
-package org.mailpulse.ingest;
+package org.mailpulse.ses.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.mailpulse.message.MessageStatus;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One SES event record, parsed and validated.
+ * One SES event record, parsed and validated: what SES said, in SES's own terms. What an event means for a
+ * message or an address is decided elsewhere (the message lifecycle, the suppression policy).
  *
  * @param dedupeKey      SNS MessageId, or for raw records a digest of message id, type, time and recipients
  * @param recipients     the addresses this event concerns (bounced, complained, delivered, ...), lowercase
@@ -31,50 +31,40 @@ public record SesEvent(
         String record,
         SnsEnvelope envelope) {
 
+    /** The SES message tag that carries the campaign id; set by the sender, read back from every event. */
     public static final String TAG_CAMPAIGN = "mp_campaign";
+    /** The SES message tag that carries the customer id. */
     public static final String TAG_CUSTOMER = "mp_customer";
+
+    /** {@code bounce.bounceType} of a bounce SES will not retry. */
+    public static final String PERMANENT_BOUNCE = "Permanent";
+    /** {@code complaint.complaintFeedbackType} of a recipient who says the mail is not spam (compared ignoring case). */
+    public static final String NOT_SPAM_FEEDBACK = "not-spam";
 
     public record SnsEnvelope(String type, String messageId, String subject, String timestamp) {
     }
 
     public boolean isPermanentBounce() {
-        return type == SesEventType.BOUNCE && "Permanent".equals(detailText("bounceType"));
+        return type == SesEventType.BOUNCE && PERMANENT_BOUNCE.equals(detailText("bounceType"));
     }
 
+    /** A bounce of any other type (Transient, Undetermined): SES may deliver to the address later. */
     public boolean isTransientBounce() {
         return type == SesEventType.BOUNCE && !isPermanentBounce();
     }
 
     /** A complaint whose feedback type says the recipient does not consider the mail spam. */
     public boolean isNotSpamFeedback() {
-        return type == SesEventType.COMPLAINT && "not-spam".equalsIgnoreCase(detailText("complaintFeedbackType"));
+        return type == SesEventType.COMPLAINT && NOT_SPAM_FEEDBACK.equalsIgnoreCase(detailText("complaintFeedbackType"));
     }
 
+    /** A subscription event in which the recipient left every topic. */
     public boolean isUnsubscribeAll() {
         return type == SesEventType.SUBSCRIPTION && detail != null
                 && detail.path("newTopicPreferences").path("unsubscribeAll").asBoolean(false);
     }
 
-    /** The message status this event stands for, or null when it does not move the status (delay, topic change). */
-    public MessageStatus impliedStatus() {
-        if (isNotSpamFeedback()) {
-            return null;
-        }
-        if (type == SesEventType.SUBSCRIPTION) {
-            return isUnsubscribeAll() ? MessageStatus.UNSUBSCRIBED : null;
-        }
-        return type.baseStatus();
-    }
-
-    /** hard, soft, or null for other events. */
-    public String bounceType() {
-        if (type != SesEventType.BOUNCE) {
-            return null;
-        }
-        return isPermanentBounce() ? "hard" : "soft";
-    }
-
-    /** A short human reason kept on the message, e.g. "Permanent/General: smtp; 550 5.1.1 user unknown". */
+    /** A short human reason for what happened, e.g. "Permanent/General: smtp; 550 5.1.1 user unknown"; null for routine events. */
     public String statusReason() {
         return switch (type) {
             case BOUNCE -> {

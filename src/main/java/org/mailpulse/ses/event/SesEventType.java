@@ -1,6 +1,4 @@
-package org.mailpulse.ingest;
-
-import org.mailpulse.message.MessageStatus;
+package org.mailpulse.ses.event;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -10,16 +8,16 @@ import java.util.stream.Collectors;
 
 /** The ten SES event types, with the names SES uses on the wire and in the two record formats. */
 public enum SesEventType {
-    SEND("Send", "send", "send", MessageStatus.SENT),
-    REJECT("Reject", "reject", "reject", MessageStatus.REJECTED),
-    BOUNCE("Bounce", "bounce", "bounce", MessageStatus.BOUNCED),
-    COMPLAINT("Complaint", "complaint", "complaint", MessageStatus.COMPLAINED),
-    DELIVERY("Delivery", "delivery", "delivery", MessageStatus.DELIVERED),
-    OPEN("Open", "open", "open", MessageStatus.OPENED),
-    CLICK("Click", "click", "click", MessageStatus.CLICKED),
-    RENDERING_FAILURE("Rendering Failure", "failure", "rendering_failure", MessageStatus.FAILED),
-    DELIVERY_DELAY("DeliveryDelay", "deliveryDelay", "delivery_delay", null),
-    SUBSCRIPTION("Subscription", "subscription", "subscription", null);
+    SEND("Send", "send", "send"),
+    REJECT("Reject", "reject", "reject"),
+    BOUNCE("Bounce", "bounce", "bounce"),
+    COMPLAINT("Complaint", "complaint", "complaint"),
+    DELIVERY("Delivery", "delivery", "delivery"),
+    OPEN("Open", "open", "open"),
+    CLICK("Click", "click", "click"),
+    RENDERING_FAILURE("Rendering Failure", "failure", "rendering_failure"),
+    DELIVERY_DELAY("DeliveryDelay", "deliveryDelay", "delivery_delay"),
+    SUBSCRIPTION("Subscription", "subscription", "subscription");
 
     private static final Map<String, SesEventType> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toMap(SesEventType::wireName, Function.identity()));
@@ -27,13 +25,11 @@ public enum SesEventType {
     private final String wireName;
     private final String detailField;
     private final String code;
-    private final MessageStatus impliedStatus;
 
-    SesEventType(String wireName, String detailField, String code, MessageStatus impliedStatus) {
+    SesEventType(String wireName, String detailField, String code) {
         this.wireName = wireName;
         this.detailField = detailField;
         this.code = code;
-        this.impliedStatus = impliedStatus;
     }
 
     /** {@code eventType} / {@code notificationType} value, e.g. "Rendering Failure". */
@@ -54,11 +50,6 @@ public enum SesEventType {
     /** Send, Reject and Rendering Failure carry no object of their own that MailPulse needs. */
     public boolean requiresDetail() {
         return this != SEND && this != REJECT && this != RENDERING_FAILURE;
-    }
-
-    /** The status this type moves a message to, before the per-event refinements of {@link SesEvent#impliedStatus()}. */
-    MessageStatus baseStatus() {
-        return impliedStatus;
     }
 
     public static Optional<SesEventType> fromWireName(String name) {
