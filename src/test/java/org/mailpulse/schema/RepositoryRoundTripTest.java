@@ -26,7 +26,6 @@ import org.mailpulse.report.ReportDetail;
 import org.mailpulse.report.ReportSummary;
 import org.mailpulse.report.repository.DailyCampaignReportRepository;
 import org.mailpulse.report.repository.DailyDomainReportRepository;
-import org.mailpulse.report.repository.ReportDetailRepository;
 import org.mailpulse.report.repository.ReportSummaryRepository;
 import org.mailpulse.suppression.Suppression;
 import org.mailpulse.suppression.SuppressionReason;
@@ -36,7 +35,6 @@ import org.mailpulse.template.Template;
 import org.mailpulse.template.TemplateProvider;
 import org.mailpulse.template.repository.TemplateRepository;
 import org.mailpulse.unsubscribe.UnsubscribeToken;
-import org.mailpulse.unsubscribe.repository.UnsubscribeTokenRepository;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -59,9 +57,7 @@ class RepositoryRoundTripTest {
     @Inject CampaignRecipientRepository recipients;
     @Inject MessageEventRepository events;
     @Inject SuppressionRepository suppressions;
-    @Inject UnsubscribeTokenRepository tokens;
     @Inject ReportSummaryRepository summaries;
-    @Inject ReportDetailRepository details;
     @Inject DailyCampaignReportRepository dailyCampaigns;
     @Inject DailyDomainReportRepository dailyDomains;
     @Inject QuarantineRepository quarantine;
@@ -150,7 +146,7 @@ class RepositoryRoundTripTest {
                 .chain(() -> summaries.persist(summary))
                 .chain(() -> {
                     detail.reportId = summary.id;
-                    return details.persist(detail);
+                    return Panache.getSession().chain(session -> session.persist(detail));
                 })));
         asserter.assertThat(() -> Panache.withSession(() -> events.historyOf(sesMessageId)), found -> {
             assertThat(found).singleElement().satisfies(e -> {
@@ -163,7 +159,7 @@ class RepositoryRoundTripTest {
             assertThat(found.openAt).isEqualTo(NOW);
             assertThat(found.createdAt).isNotNull();
         });
-        asserter.assertThat(() -> Panache.withSession(() -> details.findByMessageId(sesMessageId)), found ->
+        asserter.assertThat(() -> Panache.withSession(() -> Panache.getSession().chain(session -> session.createSelectionQuery("from ReportDetail where messageId = :id order by eventTime, id", ReportDetail.class).setParameter("id", sesMessageId).getResultList())), found ->
                 assertThat(found).singleElement().satisfies(d -> {
                     assertThat(d.reportId).isEqualTo(summary.id);
                     assertThat(d.otherInfo).containsEntry("ipAddress", "192.0.2.1");
@@ -221,7 +217,7 @@ class RepositoryRoundTripTest {
                 .chain(() -> suppressions.persist(suppression))
                 .chain(() -> {
                     token.customerId = customer.id;
-                    return tokens.persist(token);
+                    return Panache.getSession().chain(session -> session.persist(token));
                 })
                 .chain(() -> quarantine.persist(input))));
         asserter.assertThat(() -> Panache.withSession(() -> suppressions.findById(customer.email)), found -> {
@@ -229,7 +225,7 @@ class RepositoryRoundTripTest {
             assertThat(found.reasonRank).isEqualTo(SuppressionReason.BOUNCE_HARD.strength());
             assertThat(found.source).isEqualTo(SuppressionSource.SES);
         });
-        asserter.assertThat(() -> Panache.withSession(() -> tokens.findByHash(new byte[]{1, 2, 3, (byte) 250})), found -> {
+        asserter.assertThat(() -> Panache.withSession(() -> Panache.getSession().chain(session -> session.createSelectionQuery("from UnsubscribeToken where tokenHash = :hash", UnsubscribeToken.class).setParameter("hash", new byte[]{1, 2, 3, (byte) 250}).getSingleResult())), found -> {
             assertThat(found.id).isEqualTo(token.id);
             assertThat(found.expiresAt).isEqualTo(NOW.plus(30, ChronoUnit.DAYS));
             assertThat(found.usedAt).isNull();

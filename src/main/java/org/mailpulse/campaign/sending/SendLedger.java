@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.campaign.CampaignStatus;
 import org.mailpulse.campaign.repository.CampaignStatusRepository;
 import org.mailpulse.common.Sql;
 import org.mailpulse.config.MailPulseConfig;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The sender's bookkeeping in PostgreSQL. Claims use {@code FOR UPDATE SKIP LOCKED}, so replicas never take the
@@ -29,37 +32,37 @@ import java.util.UUID;
 @ApplicationScoped
 public class SendLedger {
 
-    private static final String RELEASE_SCHEDULED = """
+    private static final String RELEASE_SCHEDULED = withStatuses("""
             UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now()
-            FROM campaigns c WHERE c.campaign_id = r.campaign_id AND c.status = 'sending' AND r.status = 'SCHEDULED'
-            """;
+            FROM campaigns c WHERE c.campaign_id = r.campaign_id AND c.status = {campaign:SENDING} AND r.status = {message:SCHEDULED}
+            """);
 
     // Checked again at send time: suppressions and deactivations made after enrolment stop the send.
-    private static final String SUPPRESS_LATE = """
+    private static final String SUPPRESS_LATE = withStatuses("""
             UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now(),
                 status_reason = coalesce((SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r.email), 'customer deactivated')
             FROM campaigns c
-            WHERE c.campaign_id = r.campaign_id AND c.status = 'sending' AND r.status = 'READY_TO_SEND'
+            WHERE c.campaign_id = r.campaign_id AND c.status = {campaign:SENDING} AND r.status = {message:READY_TO_SEND}
               AND (EXISTS (SELECT 1 FROM suppression_list s WHERE s.email = r.email)
                    OR EXISTS (SELECT 1 FROM customers u WHERE u.customer_id = r.customer_id AND NOT u.is_active))
-            """;
+            """);
 
     // Claimed by a sender that died before it started the call: safe to hand out again, nothing was sent.
-    private static final String RECOVER_UNSTARTED = """
+    private static final String RECOVER_UNSTARTED = withStatuses("""
             UPDATE campaign_recipients SET status = $1, status_rank = $2::smallint, updated_at = now()
-            WHERE status = 'SENDING' AND last_attempt_at IS NULL AND updated_at < now() - interval '1 minute'
-            """;
+            WHERE status = {message:SENDING} AND last_attempt_at IS NULL AND updated_at < now() - interval '1 minute'
+            """);
 
-    private static final String CLAIM = """
-            UPDATE campaign_recipients r SET status = 'SENDING', status_rank = $2::smallint, last_attempt_at = NULL, updated_at = now()
+    private static final String CLAIM = withStatuses("""
+            UPDATE campaign_recipients r SET status = {message:SENDING}, status_rank = $2::smallint, last_attempt_at = NULL, updated_at = now()
             FROM campaigns c
             WHERE c.campaign_id = r.campaign_id AND (r.campaign_id, r.customer_id) IN (
                 SELECT r2.campaign_id, r2.customer_id FROM campaign_recipients r2 JOIN campaigns c2 ON c2.campaign_id = r2.campaign_id
-                WHERE c2.status = 'sending' AND r2.status = 'READY_TO_SEND' AND (r2.next_attempt_at IS NULL OR r2.next_attempt_at <= now())
+                WHERE c2.status = {campaign:SENDING} AND r2.status = {message:READY_TO_SEND} AND (r2.next_attempt_at IS NULL OR r2.next_attempt_at <= now())
                 ORDER BY r2.next_attempt_at NULLS FIRST, r2.created_at
                 LIMIT $1 FOR UPDATE OF r2 SKIP LOCKED)
             RETURNING r.campaign_id, r.customer_id, r.email, r.template_data::text AS data, r.attempt_count, c.template_id
-            """;
+            """);
 
     private static final String TEMPLATES = """
             SELECT template_id, provider, provider_template_name, subject, html_body, text_body, version
@@ -72,15 +75,15 @@ public class SendLedger {
             """;
 
     // Claimed by this sender, which is shutting down, and never called: free for any sender at once.
-    private static final String RELEASE = """
+    private static final String RELEASE = withStatuses("""
             UPDATE campaign_recipients r SET status = $3, status_rank = $4::smallint, last_attempt_at = NULL, updated_at = now()
             FROM unnest($1::uuid[], $2::uuid[]) AS v(campaign_id, customer_id)
-            WHERE r.campaign_id = v.campaign_id AND r.customer_id = v.customer_id AND r.status = 'SENDING'
-            """;
+            WHERE r.campaign_id = v.campaign_id AND r.customer_id = v.customer_id AND r.status = {message:SENDING}
+            """);
 
-    private static final String START_ATTEMPT = """
-            UPDATE campaign_recipients SET last_attempt_at = now() WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
-            """;
+    private static final String START_ATTEMPT = withStatuses("""
+            UPDATE campaign_recipients SET last_attempt_at = now() WHERE campaign_id = $1 AND customer_id = $2 AND status = {message:SENDING}
+            """);
 
     private static final String SENT = """
             UPDATE campaign_recipients SET
@@ -90,26 +93,41 @@ public class SendLedger {
             WHERE campaign_id = $1 AND customer_id = $2
             """;
 
-    private static final String RETRY = """
+    private static final String RETRY = withStatuses("""
             UPDATE campaign_recipients SET status = $3, status_rank = $4::smallint, next_attempt_at = now() + $5::bigint * interval '1 millisecond',
                 attempt_count = attempt_count + $6, status_reason = $7, updated_at = now()
-            WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
-            """;
+            WHERE campaign_id = $1 AND customer_id = $2 AND status = {message:SENDING}
+            """);
 
-    private static final String FAILED = """
+    private static final String FAILED = withStatuses("""
             UPDATE campaign_recipients SET status = $3, status_rank = $4::smallint, failed_at = coalesce(failed_at, now()),
                 attempt_count = attempt_count + 1, status_reason = $5, updated_at = now()
-            WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
-            """;
+            WHERE campaign_id = $1 AND customer_id = $2 AND status = {message:SENDING}
+            """);
 
-    private static final String UNKNOWN = """
+    private static final String UNKNOWN = withStatuses("""
             UPDATE campaign_recipients SET attempt_count = attempt_count + 1, status_reason = $3, updated_at = now()
-            WHERE campaign_id = $1 AND customer_id = $2 AND status = 'SENDING'
-            """;
+            WHERE campaign_id = $1 AND customer_id = $2 AND status = {message:SENDING}
+            """);
 
-    private static final String STUCK = """
-            SELECT count(*) AS n FROM campaign_recipients WHERE status = 'SENDING' AND last_attempt_at < now() - $1::bigint * interval '1 second'
-            """;
+    private static final String STUCK = withStatuses("""
+            SELECT count(*) AS n FROM campaign_recipients WHERE status = {message:SENDING} AND last_attempt_at < now() - $1::bigint * interval '1 second'
+            """);
+    /**
+     * The statements name statuses as {@code {message:SENDING}} and {@code {campaign:SENDING}}; the values come from
+     * {@link MessageStatus} and {@link CampaignStatus}, so a status the enums do not know fails at class load.
+     */
+    private static String withStatuses(String sql) {
+        Matcher names = Pattern.compile("\\{(message|campaign):(\\w+)}").matcher(sql);
+        StringBuilder out = new StringBuilder();
+        while (names.find()) {
+            String value = names.group(1).equals("message") ? MessageStatus.valueOf(names.group(2)).name()
+                    : CampaignStatus.valueOf(names.group(2)).code();
+            names.appendReplacement(out, "'" + value + "'");
+        }
+        return names.appendTail(out).toString();
+    }
+
 
     private final Pool pool;
     private final CampaignStatusRepository campaigns;

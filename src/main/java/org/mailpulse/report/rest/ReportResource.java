@@ -1,8 +1,6 @@
 package org.mailpulse.report.rest;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -30,11 +28,12 @@ import org.mailpulse.report.repository.DailyCampaignReportRepository;
 import org.mailpulse.report.repository.DailyDomainReportRepository;
 import org.mailpulse.report.repository.ReportSummaryRepository;
 import org.mailpulse.report.rollup.DailyRollup;
+import org.mailpulse.ses.event.SesEventType;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.UUID;
 
 @Path("/api/reports")
@@ -75,12 +74,8 @@ public class ReportResource {
     @Operation(summary = "Daily rollups per campaign between from and to (inclusive, default the last 30 days)")
     public Uni<PageResponse<DailyView>> daily(@QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to,
                                               @QueryParam("campaignId") UUID campaignId, @Valid @BeanParam PageRequest page) {
-        Parameters params = Range.of(from, to).parameters();
-        String where = "day between :from and :to" + (campaignId == null ? "" : " and campaignId = :campaign");
-        if (campaignId != null) {
-            params.and("campaign", campaignId);
-        }
-        return Pages.of(campaigns.find(where, Sort.by("day").and("campaignId"), params), page.toPage(),
+        Range range = Range.of(from, to);
+        return Pages.of(campaigns.between(range.start(), range.end(), campaignId), page.toPage(),
                 r -> DailyView.of(r.day, r.campaignId, null, r));
     }
 
@@ -90,7 +85,8 @@ public class ReportResource {
     @Operation(summary = "Daily rollups per recipient domain between from and to (inclusive)")
     public Uni<PageResponse<DailyView>> domains(@QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to,
                                                 @Valid @BeanParam PageRequest page) {
-        return Pages.of(domains.find("day between :from and :to", Sort.by("day").and("domain"), Range.of(from, to).parameters()), page.toPage(),
+        Range range = Range.of(from, to);
+        return Pages.of(domains.between(range.start(), range.end()), page.toPage(),
                 r -> DailyView.of(r.day, null, r.domain, r));
     }
 
@@ -102,21 +98,10 @@ public class ReportResource {
                                                      @QueryParam("reportType") Integer reportType, @QueryParam("userId") String userId,
                                                      @QueryParam("eventType") String eventType, @Valid @BeanParam PageRequest page) {
         Range range = Range.of(from, to);
-        Parameters params = Parameters.with("fromTime", range.start().atStartOfDay().toInstant(ZoneOffset.UTC))
-                .and("toTime", range.end().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
-        List<String> where = new ArrayList<>(List.of("mailTimestamp >= :fromTime and mailTimestamp < :toTime"));
-        if (reportType != null) {
-            where.add("reportType = :reportType");
-            params.and("reportType", reportType);
-        }
-        if (userId != null && !userId.isBlank()) {
-            where.add("userId = :userId");
-            params.and("userId", userId);
-        }
-        if (eventType != null && !eventType.isBlank()) {
-            where.add(eventColumn(eventType) + " is not null");
-        }
-        return Pages.of(summaries.find(String.join(" and ", where), Sort.by("mailTimestamp").and("id"), params), page.toPage(), s -> s);
+        return Pages.of(summaries.search(range.start().atStartOfDay().toInstant(ZoneOffset.UTC),
+                range.end().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC), reportType,
+                userId == null || userId.isBlank() ? null : userId,
+                eventType == null || eventType.isBlank() ? null : eventType(eventType)), page.toPage(), s -> s);
     }
 
     @POST
@@ -147,26 +132,15 @@ public class ReportResource {
             }
             return new Range(start, end);
         }
-
-        Parameters parameters() {
-            return Parameters.with("from", start).and("to", end);
-        }
     }
 
-    private static String eventColumn(String eventType) {
-        return switch (eventType.toLowerCase()) {
-            case "send" -> "sendAt";
-            case "delivery" -> "deliveryAt";
-            case "bounce" -> "bounceAt";
-            case "complaint" -> "complaintAt";
-            case "open" -> "openAt";
-            case "click" -> "clickAt";
-            case "reject" -> "rejectAt";
-            case "rendering_failure", "rendering failure" -> "renderingFailureAt";
-            case "delivery_delay", "deliverydelay" -> "deliveryDelayAt";
-            case "subscription" -> "subscriptionAt";
-            default -> throw new BadRequestException("eventType must be one of send, delivery, bounce, complaint, open, click, "
-                    + "reject, rendering_failure, delivery_delay, subscription");
-        };
+    /** An event type by its stored name ("delivery_delay") or SES's name ("DeliveryDelay"), in any case. */
+    private static SesEventType eventType(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return Arrays.stream(SesEventType.values())
+                .filter(type -> type.code().equals(lower) || type.wireName().toLowerCase(Locale.ROOT).equals(lower))
+                .findFirst()
+                .orElseThrow(() -> new BadRequestException("eventType must be one of send, delivery, bounce, complaint, open, click, "
+                        + "reject, rendering_failure, delivery_delay, subscription"));
     }
 }
