@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 import org.mailpulse.testsupport.ApiToken;
+import org.mailpulse.testsupport.LiveStream;
 import org.mailpulse.testsupport.Db;
 import org.mailpulse.testsupport.Queue;
 import org.mailpulse.testsupport.SesFixtures;
@@ -11,20 +12,12 @@ import org.mailpulse.testsupport.TestData;
 import org.mailpulse.testsupport.TestData.SentMessage;
 import org.mailpulse.testsupport.TestServers;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,25 +39,8 @@ class LiveStatusStreamTest {
             messages.add(TestData.sentMessage(campaign));
         }
         SentMessage elsewhere = TestData.sentMessage(other);
-        BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/campaigns/" + campaign + "/live"))
-                .header("Authorization", "Bearer " + ApiToken.TOKEN).header("Accept", "text/event-stream").build();
-        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.startsWith("data:")) {
-                        events.add(line.substring(5).trim());
-                    }
-                }
-            } catch (Exception ignored) {
-                // the stream ends with the test
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        LiveStream live = LiveStream.open("http://localhost:" + RestAssured.port, campaign);
+        BlockingQueue<String> events = live.events();
         Thread.sleep(500); // the subscription is in place
 
         List<String> bodies = new ArrayList<>();
@@ -102,7 +78,7 @@ class LiveStatusStreamTest {
         assertThat(received.get(10)).contains(messages.get(0).sesMessageId()).contains("\"to\":\"COMPLAINED\"");
         Thread.sleep(300);
         assertThat(events).isEmpty();
-        response.body().close();
+        live.close();
     }
 
     @Test
@@ -132,27 +108,8 @@ class LiveStatusStreamTest {
         assertThat(events).as("one listening connection, so each change once").isEmpty();
     }
 
-    /** The data lines of the campaign's live stream, as they arrive. */
     private static BlockingQueue<String> stream(UUID campaign) throws Exception {
-        BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/campaigns/" + campaign + "/live"))
-                .header("Authorization", "Bearer " + ApiToken.TOKEN).header("Accept", "text/event-stream").build();
-        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.startsWith("data:")) {
-                        events.add(line.substring(5).trim());
-                    }
-                }
-            } catch (Exception ignored) {
-                // the stream ends with the test
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return events;
+        return LiveStream.open("http://localhost:" + RestAssured.port, campaign).events();
     }
 
     private static String body(String fixture, SentMessage m, Instant at) {

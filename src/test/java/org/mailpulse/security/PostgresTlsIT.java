@@ -9,18 +9,11 @@ import org.mailpulse.embedded.EmbeddedPostgresServer;
 import org.mailpulse.embedded.FreePort;
 import org.mailpulse.testsupport.ApiToken;
 import org.mailpulse.testsupport.AppInstance;
+import org.mailpulse.testsupport.LiveStream;
 import org.mailpulse.testsupport.SesFixtures;
 import org.mailpulse.testsupport.TestCertificates;
 import org.mailpulse.testsupport.TestServers;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -221,24 +213,7 @@ class PostgresTlsIT {
 
     /** The data lines of the campaign's live stream, as they arrive; subscribed when this returns. */
     private static BlockingQueue<String> liveStream(AppInstance app, String campaign) throws Exception {
-        BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/campaigns/" + campaign + "/live"))
-                .header("Authorization", "Bearer " + ApiToken.TOKEN).header("Accept", "text/event-stream").build();
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(response.statusCode()).isEqualTo(200);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.startsWith("data:")) {
-                        events.add(line.substring(5).trim());
-                    }
-                }
-            } catch (Exception ignored) {
-                // the stream ends with the instance
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        BlockingQueue<String> events = LiveStream.open(app.baseUrl(), campaign).events();
         TimeUnit.MILLISECONDS.sleep(500);
         return events;
     }
