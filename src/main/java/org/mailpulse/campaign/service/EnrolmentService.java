@@ -47,7 +47,7 @@ public class EnrolmentService {
                 ON CONFLICT ((lower(email))) DO NOTHING RETURNING customer_id, email, is_active),
             known AS (
                 SELECT customer_id, email, is_active FROM created
-                UNION ALL SELECT c.customer_id, c.email, c.is_active FROM customers c JOIN input i ON c.email = i.email),
+                UNION ALL SELECT c.customer_id, c.email, c.is_active FROM customers c JOIN input i ON lower(c.email) = i.email),
             enrolled AS (
                 INSERT INTO campaign_recipients (campaign_id, customer_id, email, status, status_rank, template_data, scheduled_at)
                 SELECT $3::uuid, k.customer_id, i.email,

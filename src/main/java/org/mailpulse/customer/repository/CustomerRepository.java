@@ -14,6 +14,6 @@ import java.util.UUID;
 public class CustomerRepository implements PanacheRepositoryBase<Customer, UUID> {
 
     public Uni<Customer> findByEmail(String email) {
-        return find("email", email.toLowerCase(Locale.ROOT)).firstResult();
+        return find("lower(email) = ?1", email.toLowerCase(Locale.ROOT)).firstResult(); // served by the unique index on lower(email)
     }
 }
