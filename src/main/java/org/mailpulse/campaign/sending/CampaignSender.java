@@ -13,6 +13,9 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import org.mailpulse.campaign.repository.ClaimedMessage;
+import org.mailpulse.campaign.repository.SendLedger;
+import org.mailpulse.campaign.repository.TemplateContent;
 import org.mailpulse.common.Backoff;
 import org.mailpulse.common.Emails;
 import org.mailpulse.config.MailPulseConfig;
@@ -125,7 +128,7 @@ public class CampaignSender {
         });
     }
 
-    private Uni<Void> sendOne(ClaimedMessage message, MessageComposer.TemplateContent template, String token, SendRateLimiter.Slots slots,
+    private Uni<Void> sendOne(ClaimedMessage message, TemplateContent template, String token, SendRateLimiter.Slots slots,
                               int slot, Executor onContext) {
         final software.amazon.awssdk.services.sesv2.model.SendEmailRequest request;
         try {

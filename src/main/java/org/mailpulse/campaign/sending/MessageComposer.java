@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.campaign.repository.ClaimedMessage;
+import org.mailpulse.campaign.repository.TemplateContent;
 import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.template.TemplateProvider;
@@ -31,11 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class MessageComposer {
-
-    /** The template fields the composer needs, loaded once per round. */
-    public record TemplateContent(TemplateProvider provider, String providerTemplateName, String subject, String htmlBody,
-                                  String textBody, int version) {
-    }
 
     private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {
     };

@@ -1,4 +1,4 @@
-package org.mailpulse.campaign.sending;
+package org.mailpulse.campaign.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.campaign.CampaignStatus;
-import org.mailpulse.campaign.repository.CampaignStatusRepository;
 import org.mailpulse.common.Sql;
 import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.message.MessageStatus;
@@ -148,7 +147,7 @@ public class SendLedger {
                 .replaceWithVoid());
     }
 
-    public record Claim(List<ClaimedMessage> messages, Map<UUID, MessageComposer.TemplateContent> templates) {
+    public record Claim(List<ClaimedMessage> messages, Map<UUID, TemplateContent> templates) {
     }
 
     /** Claims up to {@code limit} due messages and loads their templates. */
@@ -168,12 +167,12 @@ public class SendLedger {
                         : templates(claimed).map(templates -> new Claim(claimed, templates)));
     }
 
-    private Uni<Map<UUID, MessageComposer.TemplateContent>> templates(List<ClaimedMessage> claimed) {
+    private Uni<Map<UUID, TemplateContent>> templates(List<ClaimedMessage> claimed) {
         UUID[] ids = claimed.stream().map(ClaimedMessage::templateId).distinct().toArray(UUID[]::new);
         return pool.preparedQuery(TEMPLATES).execute(Tuple.of(ids)).map(rows -> {
-            Map<UUID, MessageComposer.TemplateContent> templates = new HashMap<>();
+            Map<UUID, TemplateContent> templates = new HashMap<>();
             for (Row row : rows) {
-                templates.put(row.getUUID("template_id"), new MessageComposer.TemplateContent(
+                templates.put(row.getUUID("template_id"), new TemplateContent(
                         TemplateProvider.valueOf(row.getString("provider").toUpperCase(Locale.ROOT)), row.getString("provider_template_name"),
                         row.getString("subject"), row.getString("html_body"), row.getString("text_body"), row.getInteger("version")));
             }

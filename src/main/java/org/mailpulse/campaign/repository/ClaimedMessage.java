@@ -1,4 +1,4 @@
-package org.mailpulse.campaign.sending;
+package org.mailpulse.campaign.repository;
 
 import java.util.UUID;
 
