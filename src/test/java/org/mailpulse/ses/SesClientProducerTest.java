@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,11 +142,7 @@ class SesClientProducerTest {
     @Test
     void maxConcurrencyAndPendingAcquiresBoundTheConnections() throws Exception {
         try (SilentServer silent = new SilentServer();
-             SesV2AsyncClient client = client(silent.endpoint(), Map.of(
-                     "quarkus.ses.aws.credentials.type", "static",
-                     "quarkus.ses.aws.credentials.static-provider.access-key-id", "AKIALIMITS",
-                     "quarkus.ses.aws.credentials.static-provider.secret-access-key", "limits",
-                     "quarkus.ses.async-client.max-concurrency", "1",
+             SesV2AsyncClient client = client(silent.endpoint(), staticKeys("AKIALIMITS", "limits", "quarkus.ses.async-client.max-concurrency", "1",
                      "quarkus.ses.async-client.max-pending-connection-acquires", "1",
                      "quarkus.ses.async-client.connection-acquisition-timeout", "60s"))) {
             CompletableFuture<SendEmailResponse> first = sendAsync(client);
@@ -163,11 +160,7 @@ class SesClientProducerTest {
     @Test
     void connectionAcquisitionTimeoutFailsARequestThatFindsNoFreeConnection() throws Exception {
         try (SilentServer silent = new SilentServer();
-             SesV2AsyncClient client = client(silent.endpoint(), Map.of(
-                     "quarkus.ses.aws.credentials.type", "static",
-                     "quarkus.ses.aws.credentials.static-provider.access-key-id", "AKIALIMITS",
-                     "quarkus.ses.aws.credentials.static-provider.secret-access-key", "limits",
-                     "quarkus.ses.async-client.max-concurrency", "1",
+             SesV2AsyncClient client = client(silent.endpoint(), staticKeys("AKIALIMITS", "limits", "quarkus.ses.async-client.max-concurrency", "1",
                      "quarkus.ses.async-client.connection-acquisition-timeout", "200ms"))) {
             CompletableFuture<SendEmailResponse> first = sendAsync(client);
             silent.awaitConnections(1);
@@ -180,11 +173,7 @@ class SesClientProducerTest {
     @Test
     void readTimeoutEndsARequestWithoutAnswer() throws Exception {
         try (SilentServer silent = new SilentServer();
-             SesV2AsyncClient client = client(silent.endpoint(), Map.of(
-                     "quarkus.ses.aws.credentials.type", "static",
-                     "quarkus.ses.aws.credentials.static-provider.access-key-id", "AKIATIMEOUT",
-                     "quarkus.ses.aws.credentials.static-provider.secret-access-key", "timeout",
-                     "quarkus.ses.async-client.read-timeout", "300ms"))) {
+             SesV2AsyncClient client = client(silent.endpoint(), staticKeys("AKIATIMEOUT", "timeout", "quarkus.ses.async-client.read-timeout", "300ms"))) {
             assertThatThrownBy(() -> sendAsync(client).get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasStackTraceContaining("ReadTimeoutException");
         }
@@ -193,11 +182,7 @@ class SesClientProducerTest {
     @Test
     void apiCallTimeoutEndsTheCall() throws Exception {
         try (SilentServer silent = new SilentServer();
-             SesV2AsyncClient client = client(silent.endpoint(), Map.of(
-                     "quarkus.ses.aws.credentials.type", "static",
-                     "quarkus.ses.aws.credentials.static-provider.access-key-id", "AKIATIMEOUT",
-                     "quarkus.ses.aws.credentials.static-provider.secret-access-key", "timeout",
-                     "quarkus.ses.api-call-timeout", "300ms"))) {
+             SesV2AsyncClient client = client(silent.endpoint(), staticKeys("AKIATIMEOUT", "timeout", "quarkus.ses.api-call-timeout", "300ms"))) {
             assertThatThrownBy(() -> sendAsync(client).get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(ApiCallTimeoutException.class);
         }
@@ -205,11 +190,7 @@ class SesClientProducerTest {
 
     @Test
     void anOverriddenEventLoopRunsOnThreadsOfItsOwn() throws Exception {
-        try (SesV2AsyncClient client = client(ses.endpoint(), Map.of(
-                "quarkus.ses.aws.credentials.type", "static",
-                "quarkus.ses.aws.credentials.static-provider.access-key-id", "AKIALOOP",
-                "quarkus.ses.aws.credentials.static-provider.secret-access-key", "loop",
-                "quarkus.ses.async-client.event-loop.override", "true",
+        try (SesV2AsyncClient client = client(ses.endpoint(), staticKeys("AKIALOOP", "loop", "quarkus.ses.async-client.event-loop.override", "true",
                 "quarkus.ses.async-client.event-loop.number-of-threads", "1",
                 "quarkus.ses.async-client.event-loop.thread-name-prefix", "ses-own-loop"))) {
             send(client);
@@ -306,5 +287,17 @@ class SesClientProducerTest {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** Static credentials of the SES client, then further settings as key, value pairs. */
+    private static Map<String, String> staticKeys(String keyId, String secret, String... settings) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.ses.aws.credentials.type", "static");
+        config.put("quarkus.ses.aws.credentials.static-provider.access-key-id", keyId);
+        config.put("quarkus.ses.aws.credentials.static-provider.secret-access-key", secret);
+        for (int i = 0; i < settings.length; i += 2) {
+            config.put(settings[i], settings[i + 1]);
+        }
+        return config;
     }
 }
