@@ -2,10 +2,8 @@ package org.mailpulse.campaign.service;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.campaign.repository.CampaignStatsRepository;
 import org.mailpulse.common.Rates;
 
 import java.util.UUID;
@@ -21,44 +19,27 @@ public class CampaignStats {
                         double clickToOpenRate, double unsubscribeRate) {
     }
 
-    private static final String QUERY = """
-            SELECT count(*) AS recipients,
-                   count(sent_at) AS sent,
-                   count(delivered_at) AS delivered,
-                   count(*) FILTER (WHERE bounce_type = 'hard') AS bounced_hard,
-                   count(*) FILTER (WHERE bounce_type = 'soft') AS bounced_soft,
-                   count(complained_at) AS complained,
-                   count(opened_at) AS opened,
-                   count(clicked_at) AS clicked,
-                   count(unsubscribed_at) AS unsubscribed,
-                   count(*) FILTER (WHERE status IN ('FAILED', 'REJECTED')) AS failed,
-                   count(*) FILTER (WHERE status = 'SUPPRESSED') AS suppressed,
-                   (SELECT count(*) FROM campaigns WHERE campaign_id = $1) AS campaigns
-            FROM campaign_recipients WHERE campaign_id = $1
-            """;
+    private final CampaignStatsRepository counts;
 
-    private final Pool pool;
-
-    public CampaignStats(Pool pool) {
-        this.pool = pool;
+    public CampaignStats(CampaignStatsRepository counts) {
+        this.counts = counts;
     }
 
     /** Null for an unknown campaign. */
     public Uni<Stats> of(UUID campaignId) {
-        return pool.preparedQuery(QUERY).execute(Tuple.of(campaignId)).map(rows -> {
-            Row r = rows.iterator().next();
-            if (r.getLong("campaigns") == 0) {
+        return counts.of(campaignId).map(c -> {
+            if (c == null) {
                 return null;
             }
-            long sent = r.getLong("sent");
-            long delivered = r.getLong("delivered");
-            long opened = r.getLong("opened");
-            long clicked = r.getLong("clicked");
-            long bounced = r.getLong("bounced_hard") + r.getLong("bounced_soft");
-            return new Stats(r.getLong("recipients"), sent, delivered, r.getLong("bounced_hard"), r.getLong("bounced_soft"),
-                    r.getLong("complained"), opened, clicked, r.getLong("unsubscribed"), r.getLong("failed"), r.getLong("suppressed"),
-                    Rates.of(delivered, sent), Rates.of(bounced, sent), Rates.of(r.getLong("complained"), sent), Rates.of(opened, delivered),
-                    Rates.of(clicked, delivered), Rates.of(clicked, opened), Rates.of(r.getLong("unsubscribed"), sent));
+            long sent = c.sent();
+            long delivered = c.delivered();
+            long opened = c.opened();
+            long clicked = c.clicked();
+            long bounced = c.bouncedHard() + c.bouncedSoft();
+            return new Stats(c.recipients(), sent, delivered, c.bouncedHard(), c.bouncedSoft(),
+                    c.complained(), opened, clicked, c.unsubscribed(), c.failed(), c.suppressed(),
+                    Rates.of(delivered, sent), Rates.of(bounced, sent), Rates.of(c.complained(), sent), Rates.of(opened, delivered),
+                    Rates.of(clicked, delivered), Rates.of(clicked, opened), Rates.of(c.unsubscribed(), sent));
         });
     }
 }

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import org.mailpulse.campaign.CampaignStatus;
+import org.mailpulse.campaign.repository.EnrolmentRepository;
 import org.mailpulse.common.CsvChunks;
 import org.mailpulse.common.Emails;
-import org.mailpulse.common.Sql;
 import org.mailpulse.message.MessageStatus;
 
 import java.io.InputStream;
@@ -23,7 +20,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -38,35 +34,11 @@ public class EnrolmentService {
 
     static final int CHUNK = 1_000;
 
-    private static final String CAMPAIGN = "SELECT status, scheduled_at FROM campaigns WHERE campaign_id = $1";
-
-    private static final String ENROL = """
-            WITH input AS (SELECT * FROM unnest($1::text[], $2::text[]) AS v(email, data)),
-            created AS (
-                INSERT INTO customers (customer_id, email) SELECT gen_random_uuid(), email FROM input
-                ON CONFLICT ((lower(email))) DO NOTHING RETURNING customer_id, email, is_active),
-            known AS (
-                SELECT customer_id, email, is_active FROM created
-                UNION ALL SELECT c.customer_id, c.email, c.is_active FROM customers c JOIN input i ON lower(c.email) = i.email),
-            enrolled AS (
-                INSERT INTO campaign_recipients (campaign_id, customer_id, email, status, status_rank, template_data, scheduled_at)
-                SELECT $3::uuid, k.customer_id, i.email,
-                       CASE WHEN s.email IS NULL THEN $4 ELSE 'SUPPRESSED' END,
-                       CASE WHEN s.email IS NULL THEN $5::smallint ELSE $6::smallint END,
-                       i.data::jsonb, $7::timestamptz
-                FROM input i JOIN known k ON k.email = i.email AND k.is_active
-                LEFT JOIN suppression_list s ON s.email = i.email
-                ON CONFLICT (campaign_id, customer_id) DO NOTHING
-                RETURNING email, status)
-            SELECT i.email, k.is_active, e.status FROM input i
-            LEFT JOIN known k ON k.email = i.email LEFT JOIN enrolled e ON e.email = i.email
-            """;
-
-    private final Pool pool;
+    private final EnrolmentRepository enrolments;
     private final ObjectMapper json;
 
-    public EnrolmentService(Pool pool, ObjectMapper json) {
-        this.pool = pool;
+    public EnrolmentService(EnrolmentRepository enrolments, ObjectMapper json) {
+        this.enrolments = enrolments;
         this.json = json;
     }
 
@@ -114,16 +86,15 @@ public class EnrolmentService {
 
     /** The status new recipients start in: CREATED in a draft, else released to the sender (or its schedule). */
     private Uni<Target> target(UUID campaignId) {
-        return pool.preparedQuery(CAMPAIGN).execute(Tuple.of(campaignId)).map(rows -> {
-            if (rows.size() == 0) {
+        return enrolments.campaign(campaignId).map(campaign -> {
+            if (campaign == null) {
                 throw new NotFoundException("No campaign " + campaignId);
             }
-            Row row = rows.iterator().next();
-            CampaignStatus status = CampaignStatus.valueOf(row.getString("status").toUpperCase(Locale.ROOT));
+            CampaignStatus status = campaign.status();
             if (!status.acceptsRecipients()) {
                 throw new ClientErrorException("Cannot add recipients to a campaign that is done", Response.Status.CONFLICT);
             }
-            OffsetDateTime scheduledAt = row.getOffsetDateTime("scheduled_at");
+            OffsetDateTime scheduledAt = campaign.scheduledAt();
             MessageStatus initial = status == CampaignStatus.DRAFT ? MessageStatus.CREATED
                     : scheduledAt != null && scheduledAt.toInstant().isAfter(Instant.now()) ? MessageStatus.SCHEDULED
                     : MessageStatus.READY_TO_SEND;
@@ -148,19 +119,14 @@ public class EnrolmentService {
         }
         List<String> emails = new ArrayList<>(valid.keySet());
         String[] data = emails.stream().map(e -> toJson(valid.get(e).data())).toArray(String[]::new);
-        return pool.preparedQuery(ENROL).execute(Tuple.from(java.util.Arrays.asList(emails.toArray(String[]::new), data, campaignId,
-                        target.initial().name(), target.initial().rank(), MessageStatus.SUPPRESSED.rank(),
-                        target.scheduledAt() == null ? Sql.utc(null) : target.scheduledAt())))
-                .invoke(rows -> {
-                    for (Row row : rows) {
-                        String email = row.getString("email");
-                        Boolean active = row.getBoolean("is_active");
-                        String status = row.getString("status");
-                        if (Boolean.FALSE.equals(active)) {
-                            report.reject(valid.get(email).line(), "the customer is inactive");
-                        } else if (status == null) {
+        return enrolments.enrol(campaignId, emails.toArray(String[]::new), data, target.initial(), target.scheduledAt())
+                .invoke(outcomes -> {
+                    for (EnrolmentRepository.Outcome outcome : outcomes) {
+                        if (Boolean.FALSE.equals(outcome.active())) {
+                            report.reject(valid.get(outcome.email()).line(), "the customer is inactive");
+                        } else if (outcome.status() == null) {
                             report.alreadyEnrolled();
-                        } else if (MessageStatus.SUPPRESSED.name().equals(status)) {
+                        } else if (outcome.status() == MessageStatus.SUPPRESSED) {
                             report.suppressed();
                         } else {
                             report.enrolled();

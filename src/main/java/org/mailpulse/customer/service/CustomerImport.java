@@ -1,13 +1,11 @@
 package org.mailpulse.customer.service;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.common.CsvChunks;
 import org.mailpulse.common.Emails;
 import org.mailpulse.common.ImportReport;
+import org.mailpulse.customer.repository.CustomerImportRepository;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -25,21 +23,10 @@ public class CustomerImport {
 
     static final int CHUNK = 1_000;
 
-    private static final String UPSERT = """
-            INSERT INTO customers (customer_id, email, name, company, country)
-            SELECT gen_random_uuid(), e, n, c, co FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS v(e, n, c, co)
-            ON CONFLICT ((lower(email))) DO UPDATE SET
-                name = coalesce(EXCLUDED.name, customers.name),
-                company = coalesce(EXCLUDED.company, customers.company),
-                country = coalesce(EXCLUDED.country, customers.country),
-                updated_at = now()
-            RETURNING (xmax = 0) AS created
-            """;
+    private final CustomerImportRepository customers;
 
-    private final Pool pool;
-
-    public CustomerImport(Pool pool) {
-        this.pool = pool;
+    public CustomerImport(CustomerImportRepository customers) {
+        this.customers = customers;
     }
 
     public Uni<ImportReport> importCsv(InputStream body, Executor worker) {
@@ -77,10 +64,10 @@ public class CustomerImport {
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery(UPSERT).execute(Tuple.of(column(rows, 0), column(rows, 1), column(rows, 2), column(rows, 3)))
+        return customers.upsert(column(rows, 0), column(rows, 1), column(rows, 2), column(rows, 3))
                 .invoke(result -> {
-                    for (Row r : result) {
-                        if (r.getBoolean("created")) {
+                    for (boolean created : result) {
+                        if (created) {
                             report.created();
                         } else {
                             report.updated();
