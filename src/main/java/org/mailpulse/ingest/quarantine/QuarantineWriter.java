@@ -2,10 +2,10 @@ package org.mailpulse.ingest.quarantine;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.common.Sql;
 import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.ingest.repository.QuarantineRepository;
 
 import java.util.List;
 
@@ -16,15 +16,11 @@ public class QuarantineWriter {
     public record Entry(String sqsMessageId, String reason, String body) {
     }
 
-    private static final String INSERT = """
-            INSERT INTO ingest_quarantine (sqs_message_id, reason, body, body_truncated)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
-            ON CONFLICT (sqs_message_id) DO NOTHING
-            """;
-
+    private final QuarantineRepository quarantine;
     private final int bodyLimit;
 
-    public QuarantineWriter(MailPulseConfig config) {
+    public QuarantineWriter(QuarantineRepository quarantine, MailPulseConfig config) {
+        this.quarantine = quarantine;
         this.bodyLimit = config.ingest().quarantineBodyLimit();
     }
 
@@ -32,11 +28,11 @@ public class QuarantineWriter {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return connection.preparedQuery(INSERT).execute(Tuple.of(
+        return quarantine.insert(connection,
                 Sql.texts(entries, Entry::sqsMessageId),
                 Sql.texts(entries, e -> storable(e.reason())),
                 entries.stream().map(e -> truncate(e.body())).toArray(String[]::new),
-                entries.stream().map(e -> e.body().length() > bodyLimit).toArray(Boolean[]::new))).replaceWithVoid();
+                entries.stream().map(e -> e.body().length() > bodyLimit).toArray(Boolean[]::new));
     }
 
     private String truncate(String body) {

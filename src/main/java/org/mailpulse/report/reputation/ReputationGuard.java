@@ -5,12 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.campaign.repository.CampaignStatusRepository;
 import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.report.repository.ReputationRatesRepository;
 
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,18 +25,13 @@ public class ReputationGuard {
     public record Rates(long sent, long hardBounces, long complaints, double bounceRate, double complaintRate, boolean overLimit, String reason) {
     }
 
-    private static final String RATES = """
-            SELECT count(*) AS sent, count(*) FILTER (WHERE bounce_type = 'hard') AS hard, count(complained_at) AS complaints
-            FROM campaign_recipients WHERE sent_at > now() - $1::bigint * interval '1 second'
-            """;
-
-    private final Pool pool;
+    private final ReputationRatesRepository counts;
     private final CampaignStatusRepository campaigns;
     private final MailPulseConfig.Reputation config;
     private final AtomicReference<Rates> last = new AtomicReference<>(new Rates(0, 0, 0, 0, 0, false, null));
 
-    public ReputationGuard(Pool pool, CampaignStatusRepository campaigns, MailPulseConfig config, MeterRegistry registry) {
-        this.pool = pool;
+    public ReputationGuard(ReputationRatesRepository counts, CampaignStatusRepository campaigns, MailPulseConfig config, MeterRegistry registry) {
+        this.counts = counts;
         this.campaigns = campaigns;
         this.config = config.reputation();
         Gauge.builder("mailpulse.reputation.bounce.rate", last, r -> r.get().bounceRate()).register(registry);
@@ -53,8 +46,8 @@ public class ReputationGuard {
 
     /** Measures the rates and pauses sending if they just crossed a limit. */
     public Uni<Rates> check() {
-        return pool.preparedQuery(RATES).execute(Tuple.of(config.window().toSeconds())).chain(rows -> {
-            Rates rates = rates(rows.iterator().next());
+        return counts.sentWithin(config.window()).chain(measured -> {
+            Rates rates = rates(measured);
             Rates before = last.getAndSet(rates);
             if (!rates.overLimit() || before.overLimit()) {
                 return Uni.createFrom().item(rates);
@@ -68,10 +61,10 @@ public class ReputationGuard {
         return last.get();
     }
 
-    private Rates rates(Row row) {
-        long sent = row.getLong("sent");
-        long hard = row.getLong("hard");
-        long complaints = row.getLong("complaints");
+    private Rates rates(ReputationRatesRepository.Counts measured) {
+        long sent = measured.sent();
+        long hard = measured.hardBounces();
+        long complaints = measured.complaints();
         double bounceRate = sent == 0 ? 0 : (double) hard / sent;
         double complaintRate = sent == 0 ? 0 : (double) complaints / sent;
         String reason = null;
