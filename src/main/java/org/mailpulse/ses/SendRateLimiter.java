@@ -3,10 +3,9 @@ package org.mailpulse.ses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.ses.repository.SendScheduleRepository;
 
 import java.time.Duration;
 
@@ -25,24 +24,13 @@ public class SendRateLimiter {
     /** A call this late for its slot would crowd other replicas' slots: it takes a fresh slot instead. */
     static final Duration LATE_TOLERANCE = MARGIN.dividedBy(4);
 
-    /** $1: the reserved slots' length in microseconds. Returns how long until the first slot, by the database's clock. */
-    private static final String RESERVE = """
-            WITH clock AS (SELECT clock_timestamp() AS now)
-            UPDATE send_rate_schedule s SET next_at = greatest(s.next_at, clock.now) + $1::bigint * interval '1 microsecond'
-            FROM clock WHERE s.id = 1
-            RETURNING (extract(epoch FROM s.next_at - clock.now) * 1000000)::bigint - $1::bigint AS wait_micros
-            """;
-    private static final String PAUSE = """
-            UPDATE send_rate_schedule SET next_at = greatest(next_at, clock_timestamp() + $1::bigint * interval '1 millisecond') WHERE id = 1
-            """;
-
-    private final Pool pool;
+    private final SendScheduleRepository schedule;
     private final long spacingMicros;
     private final Counter missedSlots;
     private volatile long pausedUntilNanos = System.nanoTime();
 
-    public SendRateLimiter(Pool pool, MailPulseConfig config, MeterRegistry registry) {
-        this.pool = pool;
+    public SendRateLimiter(SendScheduleRepository schedule, MailPulseConfig config, MeterRegistry registry) {
+        this.schedule = schedule;
         this.spacingMicros = spacingMicros(config.sending().maxRate());
         this.missedSlots = registry.counter("mailpulse.send.slots.missed");
     }
@@ -73,9 +61,9 @@ public class SendRateLimiter {
      */
     public Uni<Slots> reserve(int count) {
         long sent = System.nanoTime();
-        return pool.preparedQuery(RESERVE).execute(Tuple.of(count * spacingMicros)).map(rows -> {
+        return schedule.reserve(count * spacingMicros).map(waitMicros -> {
             long answered = System.nanoTime();
-            long waitNanos = Math.max(0, rows.iterator().next().getLong("wait_micros")) * 1000;
+            long waitNanos = Math.max(0, waitMicros) * 1000;
             return new Slots(sent + (answered - sent) / 2 + waitNanos);
         });
     }
@@ -83,7 +71,7 @@ public class SendRateLimiter {
     /** SES said slow down: no replica starts a send before the pause is over. */
     public Uni<Void> pause(Duration pause) {
         pausedUntilNanos = Math.max(pausedUntilNanos, System.nanoTime() + pause.toNanos());
-        return pool.preparedQuery(PAUSE).execute(Tuple.of(pause.toMillis())).replaceWithVoid();
+        return schedule.pause(pause);
     }
 
     /** Consecutive send slots, the first at {@code firstNanos} (this JVM's clock). */

@@ -3,6 +3,7 @@ package org.mailpulse.bench;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.mailpulse.report.repository.RollupRepository;
 import org.mailpulse.report.rollup.DailyRollup;
 import org.mailpulse.testsupport.TestServers;
 
@@ -226,7 +227,7 @@ class RollupBenchmark {
 
     /** EXPLAIN (ANALYZE, BUFFERS) of the per-campaign query, prepared with a parameter as the application runs it. */
     private void explain(Connection c, Settings s, String p) throws Exception {
-        Field field = DailyRollup.class.getDeclaredField("COUNTS");
+        Field field = RollupRepository.class.getDeclaredField("COUNTS");
         field.setAccessible(true);
         String counts = ((String) field.get(null)).formatted("campaign_id", "campaign_id", "campaign_id");
         execute(c, "DEALLOCATE ALL");

@@ -4,11 +4,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.report.repository.PartitionRepository;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,24 +21,14 @@ import java.util.List;
 @ApplicationScoped
 public class PartitionMaintenance {
 
-    private static final String ENSURE = """
-            SELECT mailpulse_ensure_month_partition($1::regclass, date_trunc('month', now()) + m * interval '1 month')
-            FROM generate_series(0, 2) AS m
-            """;
+    /** Rows the default partition loses per statement. */
+    private static final int TRIM_SLICE = 5000;
 
-    // Partitions named <parent>_YYYYMM whose month ended before the cut-off.
-    private static final String EXPIRED = """
-            SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-            WHERE i.inhparent = $1::regclass AND c.relname ~ '_[0-9]{6}$'
-              AND (to_date(right(c.relname, 6), 'YYYYMM') + interval '1 month') <= $2::timestamptz AT TIME ZONE 'UTC'
-            ORDER BY c.relname
-            """;
-
-    private final Pool pool;
+    private final PartitionRepository partitions;
     private final MailPulseConfig.Retention config;
 
-    public PartitionMaintenance(Pool pool, MailPulseConfig config) {
-        this.pool = pool;
+    public PartitionMaintenance(PartitionRepository partitions, MailPulseConfig config) {
+        this.partitions = partitions;
         this.config = config.retention();
     }
 
@@ -63,27 +51,18 @@ public class PartitionMaintenance {
     }
 
     private Uni<Void> maintain(String table, Instant cutoff, List<String> dropped) {
-        return pool.preparedQuery(ENSURE).execute(Tuple.of(table))
-                .chain(() -> pool.preparedQuery(EXPIRED).execute(Tuple.of(table, org.mailpulse.common.Sql.utc(cutoff))))
-                .chain(rows -> {
-                    List<String> names = new ArrayList<>();
-                    for (Row row : rows) {
-                        names.add(row.getString("name"));
-                    }
-                    return Multi.createFrom().iterable(names)
-                            .onItem().transformToUniAndConcatenate(name -> pool.query("DROP TABLE IF EXISTS \"" + name + "\"").execute()
-                                    .invoke(() -> dropped.add(name)))
-                            .collect().asList();
-                })
+        return partitions.ensureComingMonths(table)
+                .chain(() -> partitions.expired(table, cutoff))
+                .chain(names -> Multi.createFrom().iterable(names)
+                        .onItem().transformToUniAndConcatenate(name -> partitions.drop(name).invoke(() -> dropped.add(name)))
+                        .collect().asList())
                 .chain(() -> trimDefault(table + "_default", cutoff))
                 .replaceWithVoid();
     }
 
     /** Deletes old rows of the default partition in slices, so no statement holds locks for long. */
     private Uni<Void> trimDefault(String partition, Instant cutoff) {
-        String delete = "DELETE FROM " + partition + " WHERE ctid IN (SELECT ctid FROM " + partition
-                + " WHERE event_time < $1 LIMIT 5000)";
-        return pool.preparedQuery(delete).execute(Tuple.of(org.mailpulse.common.Sql.utc(cutoff)))
-                .chain(rows -> rows.rowCount() < 5000 ? Uni.createFrom().voidItem() : trimDefault(partition, cutoff));
+        return partitions.deleteOlder(partition, cutoff, TRIM_SLICE)
+                .chain(deleted -> deleted < TRIM_SLICE ? Uni.createFrom().voidItem() : trimDefault(partition, cutoff));
     }
 }
