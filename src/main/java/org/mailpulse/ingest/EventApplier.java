@@ -14,6 +14,7 @@ import org.mailpulse.message.MessageStatus;
 import org.mailpulse.message.repository.MessageEventWriter;
 import org.mailpulse.message.repository.RecipientStatusWriter;
 import org.mailpulse.report.repository.MessageReportWriter;
+import org.mailpulse.ses.event.EventIdentity;
 import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.suppression.SuppressionPolicy;
 import org.mailpulse.suppression.SuppressionReason;
@@ -63,7 +64,8 @@ public class EventApplier {
         if (events.isEmpty()) {
             return Uni.createFrom().item(ApplyResult.EMPTY);
         }
-        return dedupeKeys.claim(connection, events.stream().map(SesEvent::dedupeKey).toList())
+        return dedupeKeys.claim(connection, events.stream()
+                        .map(e -> new DedupeKeyRepository.Keys(e.dedupeKey(), EventIdentity.legacyKey(e))).toList())
                 .chain(fresh -> {
                     List<SesEvent> toApply = events.stream().filter(e -> fresh.contains(e.dedupeKey())).toList();
                     int duplicates = events.size() - toApply.size();

@@ -1,5 +1,6 @@
 package org.mailpulse.ingest;
 
+import org.mailpulse.ses.event.EventIdentity;
 import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.ses.event.SesEventType;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,15 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,17 +23,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns an SQS message body into an {@link ParsedInput}: an SNS envelope or a raw SES record, in the
- * event-publishing ({@code eventType}) or the older notification ({@code notificationType}) format. Unknown
- * fields are ignored; anything structurally wrong becomes {@link ParsedInput.Invalid} with a reason, never an
- * exception.
+ * Turns an SQS message body into an {@link ParsedInput}: an SNS envelope, an EventBridge event from SES
+ * ({@code source} aws.ses, the record in {@code detail}) or a raw SES record, in the event-publishing
+ * ({@code eventType}) or the older notification ({@code notificationType}) format. The event's key is its
+ * {@link EventIdentity}, whatever the wrapping. Unknown fields are ignored; anything structurally wrong becomes
+ * {@link ParsedInput.Invalid} with a reason, never an exception.
  */
 @ApplicationScoped
 public class SesRecordParser {
 
     static final String TOPIC_VALIDATION_PREFIX = "Successfully validated SNS topic";
+    static final String EVENTBRIDGE_SOURCE = "aws.ses";
 
     private final ObjectReader json;
+    private final ObjectMapper writer;
 
     /**
      * Strict about what JSON leaves open: a key given twice (which value is meant?) and content after the complete
@@ -48,6 +48,7 @@ public class SesRecordParser {
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.writer = mapper;
     }
 
     public ParsedInput parse(String body) {
@@ -65,6 +66,9 @@ public class SesRecordParser {
         }
         if (root.has("Type")) {
             return parseEnvelope(root);
+        }
+        if (root.has("detail-type") || root.has("detail")) {
+            return parseEventBridge(root);
         }
         return parseRecord(root, body, null);
     }
@@ -105,12 +109,55 @@ public class SesRecordParser {
             return invalid("SNS Message is not a JSON object");
         }
         String snsMessageId = envelope.path("MessageId").asText("");
-        SesEvent.SnsEnvelope sns = new SesEvent.SnsEnvelope(type, snsMessageId.isBlank() ? null : snsMessageId,
+        SesEvent.Envelope sns = new SesEvent.Envelope(type, snsMessageId.isBlank() ? null : snsMessageId,
                 textOrNull(envelope.get("Subject")), textOrNull(envelope.get("Timestamp")));
         return parseRecord(record, message, sns);
     }
 
-    private ParsedInput parseRecord(JsonNode record, String recordText, SesEvent.SnsEnvelope envelope) {
+    /** An EventBridge event as an SQS target of a rule on the bus SES publishes to: the SES record is its {@code detail}. */
+    private ParsedInput parseEventBridge(JsonNode event) {
+        JsonNode source = event.get("source");
+        if (source == null || !source.isTextual()) {
+            return invalid("EventBridge event has no source");
+        }
+        if (!EVENTBRIDGE_SOURCE.equals(source.asText())) {
+            return invalid("EventBridge event source '" + abbreviate(source.asText()) + "' is not " + EVENTBRIDGE_SOURCE);
+        }
+        JsonNode detailTypeNode = event.get("detail-type");
+        if (detailTypeNode == null || !detailTypeNode.isTextual()) {
+            return invalid("EventBridge event has no detail-type");
+        }
+        Optional<SesEventType> type = SesEventType.fromEventBridgeDetailType(detailTypeNode.asText());
+        if (type.isEmpty()) {
+            return invalid("unknown EventBridge detail-type '" + abbreviate(detailTypeNode.asText()) + "'");
+        }
+        JsonNode detail = event.get("detail");
+        if (detail == null || detail.isNull()) {
+            return invalid("EventBridge event has no detail");
+        }
+        if (!detail.isObject()) {
+            return invalid("EventBridge detail is not an object");
+        }
+        JsonNode recordType = detail.has("eventType") ? detail.get("eventType") : detail.get("notificationType");
+        if (recordType == null) {
+            return invalid("EventBridge detail is not an SES record (no eventType)");
+        }
+        if (recordType.isTextual() && !recordType.asText().equals(type.get().wireName())) {
+            return invalid("EventBridge detail-type '" + detailTypeNode.asText() + "' does not match the record's type '"
+                    + abbreviate(recordType.asText()) + "'");
+        }
+        String recordText;
+        try {
+            recordText = writer.writeValueAsString(detail);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        SesEvent.Envelope envelope = SesEvent.Envelope.eventBridge(textOrNull(event.get("id")), detailTypeNode.asText(),
+                textOrNull(event.get("time")));
+        return parseRecord(detail, recordText, envelope);
+    }
+
+    private ParsedInput parseRecord(JsonNode record, String recordText, SesEvent.Envelope envelope) {
         JsonNode typeNode = record.has("eventType") ? record.get("eventType") : record.get("notificationType");
         if (typeNode == null) {
             return invalid("neither an SNS envelope nor an SES record (no Type, eventType or notificationType)");
@@ -160,9 +207,7 @@ public class SesRecordParser {
         }
 
         String sesMessageId = messageIdNode.asText();
-        String dedupeKey = envelope != null && envelope.messageId() != null
-                ? envelope.messageId()
-                : derivedKey(sesMessageId, type, eventTime, recipients);
+        String dedupeKey = EventIdentity.of(sesMessageId, type, eventTime, recipients, detail);
         JsonNode commonHeaders = mail.path("commonHeaders");
         return new ParsedInput.Event(new SesEvent(
                 dedupeKey, type, sesMessageId, eventTime, mailTimestamp, recipients,
@@ -275,17 +320,6 @@ public class SesRecordParser {
             throw new InvalidField(field + " is out of range: '" + abbreviate(node.asText()) + "'");
         }
         return instant;
-    }
-
-    static String derivedKey(String sesMessageId, SesEventType type, Instant eventTime, List<String> recipients) {
-        List<String> sorted = recipients.stream().sorted().toList();
-        String material = sesMessageId + '\n' + type.wireName() + '\n' + eventTime + '\n' + String.join(",", sorted);
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
-            return "raw:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String textOrNull(JsonNode node) {

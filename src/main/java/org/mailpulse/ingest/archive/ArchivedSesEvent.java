@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * The raw archive of every SES event as received (MongoDB collection {@code ses_event}). The document id is the
- * deduplication key, so archiving the same input twice leaves one document.
+ * event's identity, so archiving the same event twice, in any wrapping, leaves one document (the last received).
  */
 @MongoEntity(collection = "ses_event")
 public class ArchivedSesEvent extends ReactivePanacheMongoEntityBase {
@@ -18,14 +18,19 @@ public class ArchivedSesEvent extends ReactivePanacheMongoEntityBase {
     @BsonId
     public String id;
 
-    /** SNS Type ("Notification"), or "Raw" for a record delivered without the SNS envelope. */
+    /** SNS Type ("Notification"), "EventBridge", or "Raw" for a record delivered without either wrapping. */
     @BsonProperty("Type")
     public String type;
 
-    /** SNS MessageId, or the derived key of a raw record. */
+    /** The event's identity, like the id (unique). */
     @BsonProperty("MessageId")
     public String messageId;
 
+    /** The wrapping's own id: the SNS MessageId or the EventBridge event id; null for a raw record. */
+    @BsonProperty("EnvelopeId")
+    public String envelopeId;
+
+    /** SNS Subject, or the EventBridge detail-type. */
     @BsonProperty("Subject")
     public String subject;
 
@@ -33,19 +38,21 @@ public class ArchivedSesEvent extends ReactivePanacheMongoEntityBase {
     @BsonProperty("Message")
     public String message;
 
+    /** SNS Timestamp or EventBridge time; the event's own time for a raw record. */
     @BsonProperty("Timestamp")
     public String timestamp;
 
     /** When MailPulse received it; the TTL index expires documents from this. */
     public Instant receivedAt;
 
-    /** The archive document of a parsed event: the SNS envelope's fields, or "Raw" and the event's own time without one. */
+    /** The archive document of a parsed event: its wrapping's fields, or "Raw" and the event's own time without one. */
     public static ArchivedSesEvent of(SesEvent event, Instant receivedAt) {
         ArchivedSesEvent doc = new ArchivedSesEvent();
-        SesEvent.SnsEnvelope envelope = event.envelope();
+        SesEvent.Envelope envelope = event.envelope();
         doc.id = event.dedupeKey();
         doc.messageId = event.dedupeKey();
         doc.type = envelope != null ? envelope.type() : "Raw";
+        doc.envelopeId = envelope != null ? envelope.messageId() : null;
         doc.subject = envelope != null ? envelope.subject() : null;
         doc.timestamp = envelope != null && envelope.timestamp() != null ? envelope.timestamp() : event.eventTime().toString();
         doc.message = event.record();

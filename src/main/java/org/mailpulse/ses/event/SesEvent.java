@@ -10,11 +10,11 @@ import java.util.Map;
  * One SES event record, parsed and validated: what SES said, in SES's own terms. What an event means for a
  * message or an address is decided elsewhere (the message lifecycle, the suppression policy).
  *
- * @param dedupeKey      SNS MessageId, or for raw records a digest of message id, type, time and recipients
+ * @param dedupeKey      the event's identity ({@link EventIdentity}), the same whatever the wrapping and format
  * @param recipients     the addresses this event concerns (bounced, complained, delivered, ...), lowercase
  * @param detail         the type-specific object (bounce, complaint, ...) or null where the type has none
  * @param record         the SES record as received, the text archived and reported
- * @param envelope       the SNS envelope fields, or null for raw delivery
+ * @param envelope       what carried the record (SNS Notification or EventBridge event), or null for raw delivery
  */
 public record SesEvent(
         String dedupeKey,
@@ -29,7 +29,7 @@ public record SesEvent(
         Map<String, String> tags,
         JsonNode detail,
         String record,
-        SnsEnvelope envelope) {
+        Envelope envelope) {
 
     /** The SES message tag that carries the campaign id; set by the sender, read back from every event. */
     public static final String TAG_CAMPAIGN = "mp_campaign";
@@ -41,7 +41,22 @@ public record SesEvent(
     /** {@code complaint.complaintFeedbackType} of a recipient who says the mail is not spam (compared ignoring case). */
     public static final String NOT_SPAM_FEEDBACK = "not-spam";
 
-    public record SnsEnvelope(String type, String messageId, String subject, String timestamp) {
+    /**
+     * The wrapping's own fields. SNS: {@code type} is the SNS Type ("Notification"), then its MessageId, Subject and
+     * Timestamp. EventBridge: {@code type} is {@value #EVENTBRIDGE}, then the event's {@code id}, {@code detail-type}
+     * and {@code time}.
+     */
+    public record Envelope(String type, String messageId, String subject, String timestamp) {
+
+        public static final String EVENTBRIDGE = "EventBridge";
+
+        public static Envelope eventBridge(String id, String detailType, String time) {
+            return new Envelope(EVENTBRIDGE, id, detailType, time);
+        }
+
+        public boolean isSns() {
+            return !EVENTBRIDGE.equals(type);
+        }
     }
 
     public boolean isPermanentBounce() {

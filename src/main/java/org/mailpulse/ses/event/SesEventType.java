@@ -6,30 +6,43 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The ten SES event types, with the names SES uses on the wire and in the two record formats. */
+/** The ten SES event types, with the names SES uses on the wire, in the two record formats and on EventBridge. */
 public enum SesEventType {
-    SEND("Send", "send", "send"),
-    REJECT("Reject", "reject", "reject"),
-    BOUNCE("Bounce", "bounce", "bounce"),
-    COMPLAINT("Complaint", "complaint", "complaint"),
-    DELIVERY("Delivery", "delivery", "delivery"),
-    OPEN("Open", "open", "open"),
-    CLICK("Click", "click", "click"),
-    RENDERING_FAILURE("Rendering Failure", "failure", "rendering_failure"),
-    DELIVERY_DELAY("DeliveryDelay", "deliveryDelay", "delivery_delay"),
-    SUBSCRIPTION("Subscription", "subscription", "subscription");
+    SEND("Send", "send", "send", "Email Sent"),
+    REJECT("Reject", "reject", "reject", "Email Rejected"),
+    BOUNCE("Bounce", "bounce", "bounce", "Email Bounced"),
+    COMPLAINT("Complaint", "complaint", "complaint", "Email Complaint Received"),
+    DELIVERY("Delivery", "delivery", "delivery", "Email Delivered"),
+    OPEN("Open", "open", "open", "Email Opened"),
+    CLICK("Click", "click", "click", "Email Clicked"),
+    RENDERING_FAILURE("Rendering Failure", "failure", "rendering_failure", "Email Rendering Failed"),
+    DELIVERY_DELAY("DeliveryDelay", "deliveryDelay", "delivery_delay", "Email Delivery Delayed"),
+    SUBSCRIPTION("Subscription", "subscription", "subscription", "Email Subscribed");
 
     private static final Map<String, SesEventType> BY_WIRE_NAME =
             Arrays.stream(values()).collect(Collectors.toMap(SesEventType::wireName, Function.identity()));
+    private static final Map<String, SesEventType> BY_DETAIL_TYPE =
+            Arrays.stream(values()).collect(Collectors.toMap(SesEventType::eventBridgeDetailType, Function.identity()));
 
     private final String wireName;
     private final String detailField;
     private final String code;
+    private final String eventBridgeDetailType;
 
-    SesEventType(String wireName, String detailField, String code) {
+    SesEventType(String wireName, String detailField, String code, String eventBridgeDetailType) {
         this.wireName = wireName;
         this.detailField = detailField;
         this.code = code;
+        this.eventBridgeDetailType = eventBridgeDetailType;
+    }
+
+    /** The {@code detail-type} of the EventBridge event SES puts on the default bus, e.g. "Email Bounced". */
+    public String eventBridgeDetailType() {
+        return eventBridgeDetailType;
+    }
+
+    public static Optional<SesEventType> fromEventBridgeDetailType(String detailType) {
+        return Optional.ofNullable(BY_DETAIL_TYPE.get(detailType));
     }
 
     /** {@code eventType} / {@code notificationType} value, e.g. "Rendering Failure". */
