@@ -124,8 +124,11 @@ public class SesRecordParser {
             return invalid("EventBridge event source '" + abbreviate(source.asText()) + "' is not " + EVENTBRIDGE_SOURCE);
         }
         JsonNode detailTypeNode = event.get("detail-type");
-        if (detailTypeNode == null || !detailTypeNode.isTextual()) {
+        if (detailTypeNode == null || detailTypeNode.isNull()) {
             return invalid("EventBridge event has no detail-type");
+        }
+        if (!detailTypeNode.isTextual()) {
+            return invalid("EventBridge detail-type is not a string");
         }
         Optional<SesEventType> type = SesEventType.fromEventBridgeDetailType(detailTypeNode.asText());
         if (type.isEmpty()) {

@@ -2,6 +2,7 @@ package org.mailpulse.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.mailpulse.ses.event.EventIdentity;
 import org.mailpulse.ses.event.SesEvent;
 import org.mailpulse.ses.event.SesEventType;
 import org.mailpulse.testsupport.MalformedReasons;
@@ -77,7 +78,7 @@ class SesRecordParserTest {
             assertThat(event.recipients()).as(path).containsExactly("a@example.com");
             assertThat(event.mailTimestamp()).as(path).isEqualTo(MAIL_TIME);
             assertThat(event.eventTime()).as(path).isEqualTo(expected.ownTime() ? EVENT_TIME : MAIL_TIME);
-            assertThat(event.dedupeKey()).as(path).startsWith("raw:").hasSize(4 + 64);
+            assertThat(event.dedupeKey()).as(path).startsWith("ev:").hasSize(3 + 64);
             assertThat(event.envelope()).as(path).isNull();
             assertThat(event.header("user_id")).as(path).isEqualTo("user-1");
             if (expected.statusReason() != null) {
@@ -108,11 +109,12 @@ class SesRecordParserTest {
     }
 
     @Test
-    void anSnsEnvelopeGivesTheKeyAndItsFields() throws Exception {
+    void anSnsEnvelopeKeepsItsFieldsAndTheEventsOwnKey() throws Exception {
         for (String path : EVENTS.keySet()) {
             SesEvent event = parsed(fixture(path).inSnsEnvelope("sns-" + path));
-            assertThat(event.dedupeKey()).as(path).isEqualTo("sns-" + path);
+            assertThat(event.dedupeKey()).as(path).isEqualTo(parsed(fixture(path).raw()).dedupeKey());
             assertThat(event.envelope().type()).isEqualTo("Notification");
+            assertThat(event.envelope().isSns()).isTrue();
             assertThat(event.envelope().messageId()).isEqualTo("sns-" + path);
             assertThat(event.type()).as(path).isEqualTo(EVENTS.get(path).type());
             assertThat(JSON.readTree(event.record())).as(path).isEqualTo(JSON.readTree(fixture(path).raw()));
@@ -120,13 +122,56 @@ class SesRecordParserTest {
     }
 
     @Test
-    void theRawKeyDependsOnMessageTypeTimeAndRecipients() {
-        String a = parsed(fixture("publishing/open.json").raw()).dedupeKey();
-        assertThat(parsed(fixture("publishing/open.json").raw()).dedupeKey()).isEqualTo(a);
-        assertThat(parsed(fixture("publishing/open.json").messageId("m-2").raw()).dedupeKey()).isNotEqualTo(a);
-        assertThat(parsed(fixture("publishing/click.json").raw()).dedupeKey()).isNotEqualTo(a);
-        assertThat(parsed(fixture("publishing/open.json").eventTimestamp(EVENT_TIME.plusMillis(1)).raw()).dedupeKey()).isNotEqualTo(a);
-        assertThat(parsed(fixture("publishing/open.json").recipient("b@example.com").raw()).dedupeKey()).isNotEqualTo(a);
+    void everyEventBridgeFixtureYieldsTheFieldsAndKeyOfItsPublishingRecord() throws Exception {
+        assertThat(SesFixtures.eventBridgeFixtures()).hasSameSizeAs(SesFixtures.publishingFixtures());
+        for (String path : SesFixtures.eventBridgeFixtures()) {
+            String publishing = path.replace("eventbridge/", "publishing/");
+            SesEvent event = parsed(fixture(path).eventBridgeId("eb-1").raw());
+            SesEvent raw = parsed(fixture(publishing).raw());
+            assertThat(event.type()).as(path).isEqualTo(EVENTS.get(publishing).type());
+            assertThat(event.dedupeKey()).as(path).isEqualTo(raw.dedupeKey());
+            assertThat(event.recipients()).as(path).containsExactly("a@example.com");
+            assertThat(event.eventTime()).as(path).isEqualTo(raw.eventTime());
+            assertThat(event.tag(SesEvent.TAG_CAMPAIGN)).as(path).isEqualTo("c-1");
+            assertThat(event.envelope()).as(path).isEqualTo(SesEvent.Envelope.eventBridge("eb-1",
+                    event.type().eventBridgeDetailType(), SesFixtures.sesTimestamp(EVENTS.get(publishing).ownTime() ? EVENT_TIME : MAIL_TIME)));
+            assertThat(event.envelope().isSns()).isFalse();
+            assertThat(JSON.readTree(event.record())).as(path).isEqualTo(JSON.readTree(fixture(publishing).raw()));
+            assertThat(parsed(fixture(publishing).inEventBridge("eb-2")).dedupeKey()).as(path).isEqualTo(raw.dedupeKey());
+        }
+    }
+
+    @Test
+    void anIdentityNotificationAndAConfigurationSetEventForOneFeedbackShareTheKey() {
+        for (String type : List.of("bounce-permanent", "bounce-transient", "complaint", "delivery")) {
+            String object = type.startsWith("bounce") ? "bounce" : type;
+            SesFixtures.Event notification = fixture("notification/" + type + ".json");
+            SesFixtures.Event publishing = fixture("publishing/" + type + ".json");
+            if (!type.equals("delivery")) {
+                notification.field(object, "feedbackId", "fb-1");
+                publishing.field(object, "feedbackId", "fb-1");
+            }
+            assertThat(parsed(notification.raw()).dedupeKey()).as(type).isEqualTo(parsed(publishing.inSnsEnvelope("sns-x")).dedupeKey());
+        }
+    }
+
+    @Test
+    void theLegacyKeyIsWhatVersionsBeforeV8Stored() {
+        assertThat(EventIdentity.legacyKey(parsed(fixture("publishing/open.json").inSnsEnvelope("sns-7")))).isEqualTo("sns-7");
+        String raw = EventIdentity.legacyKey(parsed(fixture("publishing/open.json").raw()));
+        assertThat(raw).startsWith("raw:").hasSize(4 + 64);
+        // mail.messageId, type, event time and the sorted recipients, as the old parser hashed them
+        assertThat(raw).isEqualTo("raw:" + sha256("m-1\nOpen\n" + EVENT_TIME + "\na@example.com"));
+        assertThat(EventIdentity.legacyKey(parsed(fixture("eventbridge/open.json").raw()))).isEqualTo(raw);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -44,6 +44,15 @@ public final class MalformedReasons {
         r.put("32-bounced-recipients-object.txt", "Bounce record: bounce.bouncedRecipients is not an array");
         r.put("33-duplicate-event-type-key.txt", "body is not JSON: Duplicate field 'eventType'");
         r.put("34-trailing-content.txt", "body is not JSON: Trailing token");
+        r.put("35-eventbridge-wrong-source.txt", "EventBridge event source 'aws.sns' is not aws.ses");
+        r.put("36-eventbridge-no-source.txt", "EventBridge event has no source");
+        r.put("37-eventbridge-detail-not-object.txt", "EventBridge detail is not an object");
+        r.put("38-eventbridge-no-detail.txt", "EventBridge event has no detail");
+        r.put("39-eventbridge-unknown-detail-type.txt", "unknown EventBridge detail-type 'Sending Status Disabled'");
+        r.put("40-eventbridge-detail-type-mismatch.txt", "EventBridge detail-type 'Email Delivered' does not match the record's type 'Bounce'");
+        r.put("41-eventbridge-detail-not-ses-record.txt", "EventBridge detail is not an SES record (no eventType)");
+        r.put("42-eventbridge-detail-type-number.txt", "EventBridge detail-type is not a string");
+        r.put("43-eventbridge-detail-without-mail.txt", "Bounce record has no mail object");
         BY_FIXTURE = Map.copyOf(r);
     }
 

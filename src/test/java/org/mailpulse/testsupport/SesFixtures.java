@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * <p>Fixture files are JSON records written from the AWS documentation examples, with
  * {@code {{key}}} placeholders inside string values. Known keys: {@code messageId},
  * {@code recipient}, {@code mailTimestamp}, {@code eventTimestamp}, {@code campaignId},
- * {@code customerId}, {@code userId}, {@code reportType}.
+ * {@code customerId}, {@code userId}, {@code reportType}, {@code eventBridgeId}. The {@code eventbridge/}
+ * fixtures are the {@code publishing/} records of the same name as the {@code detail} of the EventBridge event
+ * SES puts on the default bus (the SQS body of a rule with an SQS target).
  *
  * <pre>{@code
  * String raw = SesFixtures.event("publishing/bounce-permanent.json")
@@ -63,6 +65,12 @@ public final class SesFixtures {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^{}]*)}}");
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** SES record type to the detail-type of its EventBridge event (SES developer guide, "Monitoring SES events using Amazon EventBridge"). */
+    public static final Map<String, String> EVENTBRIDGE_DETAIL_TYPES = Map.of(
+            "Send", "Email Sent", "Reject", "Email Rejected", "Bounce", "Email Bounced",
+            "Complaint", "Email Complaint Received", "Delivery", "Email Delivered", "Open", "Email Opened",
+            "Click", "Email Clicked", "Rendering Failure", "Email Rendering Failed",
+            "DeliveryDelay", "Email Delivery Delayed", "Subscription", "Email Subscribed");
 
     private SesFixtures() {
     }
@@ -158,6 +166,11 @@ public final class SesFixtures {
     /** Paths (relative to {@code ses-events/}, usable with {@link #event}/{@link #record}) of the event-publishing records. */
     public static List<String> publishingFixtures() {
         return prefixed("publishing/");
+    }
+
+    /** Paths (relative to {@code ses-events/}) of the EventBridge events, one per publishing record. */
+    public static List<String> eventBridgeFixtures() {
+        return prefixed("eventbridge/");
     }
 
     /** Paths (relative to {@code ses-events/}) of the older notification-format records. */
@@ -260,6 +273,7 @@ public final class SesFixtures {
         private final String path;
         private final Map<String, String> values = new LinkedHashMap<>();
         private Instant envelopeTimestamp = DEFAULT_TIMESTAMP;
+        private final List<String[]> edits = new ArrayList<>();
 
         private Event(String path) {
             this.path = Objects.requireNonNull(path, "path");
@@ -271,6 +285,7 @@ public final class SesFixtures {
             values.put("customerId", "none");
             values.put("userId", "0");
             values.put("reportType", "0");
+            values.put("eventBridgeId", "EXAMPLE-7a3c9c4b-5d6e-4f70-8a91-b2c3d4e5f601");
         }
 
         public Event messageId(String messageId) {
@@ -317,6 +332,19 @@ public final class SesFixtures {
             return with("reportType", reportType);
         }
 
+        public Event eventBridgeId(String id) {
+            return with("eventBridgeId", id);
+        }
+
+        /**
+         * Sets one string field of the SES record after the placeholders are bound, e.g. {@code ("open", "ipAddress")}
+         * (for an {@code eventbridge/} fixture, inside its {@code detail}).
+         */
+        public Event field(String object, String name, String value) {
+            edits.add(new String[]{object, name, value});
+            return this;
+        }
+
         /** Binds any placeholder, including ones added to fixtures later. */
         public Event with(String key, String value) {
             values.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
@@ -325,7 +353,44 @@ public final class SesFixtures {
 
         /** The raw SES record (what SNS carries in {@code Message}; the SQS body with raw message delivery). */
         public String raw() {
-            return record(path, values);
+            String text = record(path, values);
+            if (edits.isEmpty()) {
+                return text;
+            }
+            try {
+                ObjectNode root = (ObjectNode) MAPPER.readTree(text);
+                ObjectNode record = path.startsWith("eventbridge/") ? (ObjectNode) root.get("detail") : root;
+                for (String[] edit : edits) {
+                    ((ObjectNode) record.get(edit[0])).put(edit[1], edit[2]);
+                }
+                return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            } catch (JsonProcessingException | ClassCastException | NullPointerException e) {
+                throw new IllegalArgumentException("Cannot edit " + ROOT + path + ": " + e, e);
+            }
+        }
+
+        /**
+         * The record wrapped as the EventBridge event SES puts on the default bus (what an SQS target of a rule
+         * receives), built from this publishing record; {@code time} is the envelope timestamp.
+         */
+        public String inEventBridge(String id) {
+            try {
+                JsonNode record = MAPPER.readTree(raw());
+                String type = record.has("eventType") ? record.get("eventType").asText() : record.get("notificationType").asText();
+                ObjectNode event = MAPPER.createObjectNode();
+                event.put("version", "0");
+                event.put("id", id);
+                event.put("detail-type", EVENTBRIDGE_DETAIL_TYPES.get(type));
+                event.put("source", "aws.ses");
+                event.put("account", "123456789012");
+                event.put("time", sesTimestamp(envelopeTimestamp));
+                event.put("region", "us-east-1");
+                event.putArray("resources").add("arn:aws:ses:us-east-1:123456789012:configuration-set/ConfigSet");
+                event.set("detail", record);
+                return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(event);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Cannot build the EventBridge event of " + path, e);
+            }
         }
 
         /** The record wrapped in an SNS Notification envelope, as SQS receives it from an SNS subscription. */
