@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * Sends SQS message bodies to one queue from a single background thread, in submission order, so that the
  * simulator's HTTP answers never wait for the queue. A body that cannot be sent (after the SDK's own retries)
- * is logged with its text and counted, never dropped silently.
+ * is logged with its text and counted, never dropped silently. The bodies are wrapped as
+ * {@link EventWrapping#fromSetting()} says, read once when the publisher starts.
  */
 final class EventPublisher implements AutoCloseable {
 
@@ -35,6 +36,7 @@ final class EventPublisher implements AutoCloseable {
     private final String queueUrl;
     private final ScheduledExecutorService executor;
     private final Duration delay;
+    private final EventWrapping wrapping = EventWrapping.fromSetting();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
@@ -92,6 +94,10 @@ final class EventPublisher implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "SES simulator could not publish " + bodies.size() + " event(s) to " + queueUrl
                     + "; events: " + bodies, e);
         }
+    }
+
+    EventWrapping wrapping() {
+        return wrapping;
     }
 
     long published() {

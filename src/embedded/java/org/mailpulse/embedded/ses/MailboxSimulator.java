@@ -27,6 +27,10 @@ final class MailboxSimulator {
     static final String ACCOUNT_ID = "000000000000";
     static final String SNS_SUBJECT = "Amazon SES Email Event Notification";
 
+    /** The detail-type of each record type on EventBridge (the types the simulator publishes). */
+    private static final Map<String, String> EVENTBRIDGE_DETAIL_TYPES = Map.of(
+            "Send", "Email Sent", "Delivery", "Email Delivered", "Bounce", "Email Bounced", "Complaint", "Email Complaint Received");
+
     private static final DateTimeFormatter SES_TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -86,6 +90,31 @@ final class MailboxSimulator {
             }
         }
         return events;
+    }
+
+    /** The SQS body of the event as the wrapping delivers it. */
+    String body(Event event, EventWrapping wrapping, String topicArn, Instant now) {
+        return switch (wrapping) {
+            case SNS -> snsEnvelope(event, topicArn, now);
+            case RAW -> write(event.record());
+            case EVENTBRIDGE -> eventBridgeEvent(event, now);
+        };
+    }
+
+    /** The EventBridge event SES puts on the default bus, as a rule's SQS target receives it. */
+    String eventBridgeEvent(Event event, Instant now) {
+        ObjectNode envelope = json.createObjectNode();
+        envelope.put("version", "0");
+        envelope.put("id", java.util.UUID.randomUUID().toString());
+        envelope.put("detail-type", EVENTBRIDGE_DETAIL_TYPES.get(event.eventType()));
+        envelope.put("source", "aws.ses");
+        envelope.put("account", ACCOUNT_ID);
+        envelope.put("time", timestamp(now.isAfter(event.time()) ? now : event.time()));
+        envelope.put("region", "us-east-1");
+        String configurationSet = event.record().path("mail").path("tags").path("ses:configuration-set").path(0).asText();
+        envelope.putArray("resources").add("arn:aws:ses:us-east-1:" + ACCOUNT_ID + ":configuration-set/" + configurationSet);
+        envelope.set("detail", event.record());
+        return write(envelope);
     }
 
     /** The SNS Notification an SES event destination of type SNS delivers to an SQS subscriber. */

@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>fails SendEmail requests on demand ({@link #failNext(int, Fault)}, {@link #failFor(String, Fault)}) with
  *       the error answers SES gives, which are never forwarded;</li>
  *   <li>with an {@link Options#eventsQueue() events queue}, plays the SES mailbox simulator: it publishes the SES
- *       event records of each accepted mail, in SNS Notification envelopes, to the queue from a background thread,
+ *       event records of each accepted mail, in SNS Notification envelopes (or as {@link EventWrapping} says), to the
+ *       queue from a background thread,
  *       so the answer never waits for SQS ({@link MailboxSimulator} lists what each address produces). The events
  *       may reach the queue before the client has read its answer unless {@link Options#eventDelay()} says
  *       otherwise.</li>
@@ -431,7 +432,7 @@ public final class SesSimulator implements AutoCloseable {
         publisher.publish(() -> {
             List<String> bodies = new ArrayList<>();
             for (MailboxSimulator.Event event : mailbox.events(mail, options.configurationSet())) {
-                bodies.add(mailbox.snsEnvelope(event, options.topicArn(), Instant.now()));
+                bodies.add(mailbox.body(event, publisher.wrapping(), options.topicArn(), Instant.now()));
             }
             return bodies;
         });
