@@ -65,7 +65,7 @@ public class EventApplier {
             return Uni.createFrom().item(ApplyResult.EMPTY);
         }
         return dedupeKeys.claim(connection, events.stream()
-                        .map(e -> new DedupeKeyRepository.Keys(e.dedupeKey(), EventIdentity.legacyKey(e))).toList())
+                        .map(e -> new DedupeKeyRepository.Keys(e.dedupeKey(), EventIdentity.preV8Key(e))).toList())
                 .chain(fresh -> {
                     List<SesEvent> toApply = events.stream().filter(e -> fresh.contains(e.dedupeKey())).toList();
                     int duplicates = events.size() - toApply.size();

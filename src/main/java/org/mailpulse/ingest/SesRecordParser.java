@@ -36,7 +36,7 @@ public class SesRecordParser {
     static final String EVENTBRIDGE_SOURCE = "aws.ses";
 
     private final ObjectReader json;
-    private final ObjectMapper writer;
+    private final ObjectMapper mapper;
 
     /**
      * Strict about what JSON leaves open: a key given twice (which value is meant?) and content after the complete
@@ -48,7 +48,7 @@ public class SesRecordParser {
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.writer = mapper;
+        this.mapper = mapper;
     }
 
     public ParsedInput parse(String body) {
@@ -151,7 +151,7 @@ public class SesRecordParser {
         }
         String recordText;
         try {
-            recordText = writer.writeValueAsString(detail);
+            recordText = mapper.writeValueAsString(detail);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -157,12 +157,12 @@ class SesRecordParserTest {
 
     @Test
     void theLegacyKeyIsWhatVersionsBeforeV8Stored() {
-        assertThat(EventIdentity.legacyKey(parsed(fixture("publishing/open.json").inSnsEnvelope("sns-7")))).isEqualTo("sns-7");
-        String raw = EventIdentity.legacyKey(parsed(fixture("publishing/open.json").raw()));
+        assertThat(EventIdentity.preV8Key(parsed(fixture("publishing/open.json").inSnsEnvelope("sns-7")))).isEqualTo("sns-7");
+        String raw = EventIdentity.preV8Key(parsed(fixture("publishing/open.json").raw()));
         assertThat(raw).startsWith("raw:").hasSize(4 + 64);
         // mail.messageId, type, event time and the sorted recipients, as the old parser hashed them
         assertThat(raw).isEqualTo("raw:" + sha256("m-1\nOpen\n" + EVENT_TIME + "\na@example.com"));
-        assertThat(EventIdentity.legacyKey(parsed(fixture("eventbridge/open.json").raw()))).isEqualTo(raw);
+        assertThat(EventIdentity.preV8Key(parsed(fixture("eventbridge/open.json").raw()))).isEqualTo(raw);
     }
 
     private static String sha256(String text) {

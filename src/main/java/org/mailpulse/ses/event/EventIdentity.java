@@ -95,10 +95,10 @@ public final class EventIdentity {
     /**
      * The key versions before V8 stored for the event: the SNS MessageId where an SNS envelope carried one, else
      * {@code raw:} and the hex SHA-256 of message id, type, event time and sorted recipients. Such keys stay in
-     * {@code ingest_dedupe} for the dedupe retention after an upgrade; an event whose legacy key is there was applied
-     * before the upgrade. Nothing stores legacy keys any more.
+     * {@code ingest_dedupe} for the dedupe retention after an upgrade, and an event whose pre-V8 key is there was
+     * applied before it ({@code DedupeKeyRepository}).
      */
-    public static String legacyKey(SesEvent event) {
+    public static String preV8Key(SesEvent event) {
         SesEvent.Envelope envelope = event.envelope();
         if (envelope != null && envelope.isSns() && envelope.messageId() != null) {
             return envelope.messageId();
