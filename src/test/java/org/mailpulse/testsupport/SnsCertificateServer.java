@@ -35,30 +35,51 @@ public final class SnsCertificateServer implements AutoCloseable {
 
     private final Path directory;
     private final TestCertificates authority;
-    private final HttpsServer server;
+    private final SSLContext tls;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private volatile HttpsServer server;
+    private volatile int port;
 
-    private SnsCertificateServer(Path directory, TestCertificates authority, HttpsServer server) {
+    private SnsCertificateServer(Path directory, TestCertificates authority, SSLContext tls) {
         this.directory = directory;
         this.authority = authority;
-        this.server = server;
+        this.tls = tls;
     }
 
     public static SnsCertificateServer start(Path directory) throws IOException {
         TestCertificates authority = TestCertificates.issue(directory, "MailPulse SNS test CA");
-        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls(authority)));
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        SnsCertificateServer standIn = new SnsCertificateServer(directory, authority, tls(authority));
+        standIn.listen(0);
+        return standIn;
+    }
+
+    /** The host goes away: connections are refused until {@link #restart()}. */
+    public synchronized void stop() {
+        server.stop(0);
+    }
+
+    /** Listens again on the same port, serving the same files. */
+    public synchronized void restart() {
+        try {
+            listen(port);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void listen(int onPort) throws IOException {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread thread = new Thread(r, "sns-certificate-server");
             thread.setDaemon(true);
             return thread;
         }));
-        SnsCertificateServer standIn = new SnsCertificateServer(directory, authority, server);
-        server.createContext("/", exchange -> {
+        https.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            standIn.requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-            byte[] body = standIn.files.get(path);
+            requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            byte[] body = files.get(path);
             try (exchange) {
                 if (body == null) {
                     exchange.sendResponseHeaders(404, -1);
@@ -71,8 +92,9 @@ public final class SnsCertificateServer implements AutoCloseable {
                 }
             }
         });
-        server.start();
-        return standIn;
+        https.start();
+        server = https;
+        port = https.getAddress().getPort();
     }
 
     /** The CA certificate that issued the server's TLS certificate and the signing certificates. */
@@ -104,7 +126,7 @@ public final class SnsCertificateServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return port;
     }
 
     public int requests(String path) {

@@ -8,6 +8,7 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 import org.mailpulse.testsupport.Db;
 import org.mailpulse.testsupport.Queue;
+import org.mailpulse.testsupport.ServerControl;
 import org.mailpulse.testsupport.SesFixtures;
 import org.mailpulse.testsupport.SnsCertificateServer;
 import org.mailpulse.testsupport.SnsSigner;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Verification on, through the real queue: signed envelopes are applied, forged ones are quarantined with their
@@ -39,6 +42,8 @@ class VerifiedSnsIngestionTest {
 
     static final String STORE = "mptest.sns.signing-store";
     static final String URL = "mptest.sns.signing-url";
+    static final String UNCACHED_URL = "mptest.sns.uncached-url";
+    static final String CERTIFICATE_HOST = "SnsCertificateHost";
     private static final String TOPIC = SesFixtures.TOPIC_ARN;
 
     @Test
@@ -83,6 +88,33 @@ class VerifiedSnsIngestionTest {
         assertThat(failures("bad_signature") - badSignaturesBefore).isEqualTo(1);
         assertThat(failures("unknown_topic") - unknownTopicsBefore).isEqualTo(1);
         assertThat(failures("signature_missing") - missingBefore).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreachableCertificateHostIsAnOutageNotAQuarantine() {
+        SnsSigner signer = new SnsSigner(new TestCertificates.Issued(Path.of(System.getProperty(STORE)), "signing", null).privateKey(),
+                System.getProperty(UNCACHED_URL));
+        SentMessage message = TestData.sentMessage();
+        long quarantinedBefore = Db.count("select count(*) from ingest_quarantine");
+        double batchFailuresBefore = batchFailures();
+        ServerControl.invoke(CERTIFICATE_HOST, "stop");
+        try {
+            Queue.send(signer.notification(TOPIC, record("publishing/delivery.json", message), SesFixtures.SNS_SUBJECT, 2).toString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> batchFailures() >= batchFailuresBefore + 2);
+            assertThat(status(message)).isEqualTo("SENT");
+            assertThat(Db.count("select count(*) from ingest_quarantine") - quarantinedBefore).isZero();
+        } finally {
+            ServerControl.invoke(CERTIFICATE_HOST, "start");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(status(message)));
+        assertThat(Db.count("select count(*) from ingest_quarantine") - quarantinedBefore).isZero();
+    }
+
+    private static double batchFailures() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher matcher = Pattern.compile("^mailpulse_ingest_batch_failures_total(?:\\{[^}]*})? (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        assertThat(matcher.find()).as("mailpulse_ingest_batch_failures_total").isTrue();
+        return Double.parseDouble(matcher.group(1));
     }
 
     private static String record(String fixture, SentMessage message) {
@@ -135,6 +167,8 @@ class VerifiedSnsIngestionTest {
                 TestCertificates.Issued signing = server.issueSigning("signing", "-validity", "2");
                 System.setProperty(STORE, signing.store().toString());
                 System.setProperty(URL, server.serve("/SimpleNotificationService-test.pem", signing.certificate()));
+                System.setProperty(UNCACHED_URL, server.serve("/SimpleNotificationService-uncached.pem", signing.certificate()));
+                ServerControl.publish(CERTIFICATE_HOST, server::stop, server::restart);
                 return Map.of("mailpulse.ingest.sns.certificate-trust-pem", server.trustPem().toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
