@@ -1,5 +1,7 @@
 package org.mailpulse.config;
 
+import org.mailpulse.ingest.sns.SnsConfig;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -31,6 +33,29 @@ public final class ProductionChecks {
         fromAddress(config.sending().fromAddress()).ifPresent(problems::add);
         configurationSet(config.sending().enabled(), config.sending().configurationSet()).ifPresent(problems::add);
         queueUrl(config.ingest().enabled(), config.ingest().queueUrl()).ifPresent(problems::add);
+        return problems;
+    }
+
+    /**
+     * SNS verification on without an allow-list would quarantine every envelope; the test-only widenings (another
+     * certificate host, another trust store) would let a forger choose the certificate.
+     */
+    public static List<String> sns(boolean ingestEnabled, SnsConfig sns) {
+        List<String> problems = new ArrayList<>();
+        boolean noTopics = sns.topicArns().orElse(List.of()).stream().allMatch(String::isBlank);
+        if (ingestEnabled && sns.verifySignatures() && noTopics) {
+            problems.add("mailpulse.ingest.sns.topic-arns is not set while SNS signatures are verified: every SNS envelope would be "
+                    + "quarantined; set MAILPULSE_INGEST_SNS_TOPIC_ARNS to the ARN of the SES event topic (comma separated), or "
+                    + "mailpulse.ingest.sns.verify-signatures=false if the subscription uses raw message delivery");
+        }
+        if (!SnsConfig.DEFAULT_CERTIFICATE_HOST_PATTERN.equals(sns.certificateHostPattern())) {
+            problems.add("mailpulse.ingest.sns.certificate-host-pattern is changed: only tests may fetch SNS signing certificates from "
+                    + "other hosts than sns.<region>.amazonaws.com(.cn); remove the setting");
+        }
+        if (sns.certificateTrustPem().filter(p -> !p.isBlank()).isPresent()) {
+            problems.add("mailpulse.ingest.sns.certificate-trust-pem is set: only tests may replace the JDK trust store for SNS signing "
+                    + "certificates; remove the setting");
+        }
         return problems;
     }
 

@@ -7,7 +7,9 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import org.mailpulse.ingest.sns.SnsConfig;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,16 +20,19 @@ import java.util.List;
 public class ProductionGuard {
 
     private final MailPulseConfig config;
+    private final SnsConfig sns;
 
-    public ProductionGuard(MailPulseConfig config) {
+    public ProductionGuard(MailPulseConfig config, SnsConfig sns) {
         this.config = config;
+        this.sns = sns;
     }
 
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         if (!ConfigUtils.isProfileActive("prod")) {
             return;
         }
-        List<String> problems = ProductionChecks.problems(config);
+        List<String> problems = new ArrayList<>(ProductionChecks.problems(config));
+        problems.addAll(ProductionChecks.sns(config.ingest().enabled(), sns));
         if (problems.isEmpty()) {
             return;
         }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.ingest.archive.ArchivedSesEvent;
 import org.mailpulse.ingest.archive.SesEventArchive;
 import org.mailpulse.ingest.quarantine.QuarantineWriter;
+import org.mailpulse.ingest.sns.SnsEnvelopeGate;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -36,9 +37,11 @@ public class BatchProcessor {
     private final QuarantineWriter quarantine;
     private final Pool pool;
     private final IngestMetrics metrics;
+    private final SnsEnvelopeGate snsGate;
 
     public BatchProcessor(SesRecordParser parser, SesEventArchive archive, EventApplier applier, QuarantineWriter quarantine,
-                          Pool pool, IngestMetrics metrics) {
+                          Pool pool, IngestMetrics metrics, SnsEnvelopeGate snsGate) {
+        this.snsGate = snsGate;
         this.parser = parser;
         this.archive = archive;
         this.applier = applier;
@@ -50,7 +53,13 @@ public class BatchProcessor {
     /** Returns the messages whose effects are committed, i.e. all of them, or fails and commits nothing of its own. */
     public Uni<List<Message>> process(List<Message> messages, Executor context) {
         Instant started = Instant.now();
-        Classified batch = classify(messages);
+        return snsGate.screen(messages).emitOn(context).chain(screened -> process(messages, screened, context, started));
+    }
+
+    /** The SNS envelopes the gate refused are quarantined, never parsed. */
+    private Uni<List<Message>> process(List<Message> messages, SnsEnvelopeGate.Screened screened, Executor context, Instant started) {
+        Classified batch = classify(screened.passed());
+        batch.quarantined.addAll(screened.refused());
         return archive.archive(batch.archived()).emitOn(context)
                 .chain(() -> pool.withTransaction(connection -> quarantine.insert(connection, batch.quarantined)
                                 .chain(() -> applier.apply(connection, batch.eventsOnly())))

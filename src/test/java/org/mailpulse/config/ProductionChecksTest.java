@@ -6,6 +6,7 @@ import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
+import org.mailpulse.ingest.sns.SnsConfig;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,11 +27,29 @@ class ProductionChecksTest {
         values.put("mailpulse.sending.from-address", "News <news@mailpulse.io>");
         values.put("mailpulse.sending.configuration-set", "mailpulse-events");
         values.put("mailpulse.ingest.queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/mailpulse-events");
+        values.put("mailpulse.ingest.sns.topic-arns", "arn:aws:sns:eu-west-1:123456789012:mailpulse-ses-events");
         return values;
     }
 
+    private static List<String> snsProblems(Map<String, String> values) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(MailPulseConfig.class).withMapping(SnsConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter()).withConverter(MemorySize.class, 200, new MemorySizeConverter())
+                .withDefaultValues(values).build();
+        return ProductionChecks.sns(config.getConfigMapping(MailPulseConfig.class).ingest().enabled(), config.getConfigMapping(SnsConfig.class));
+    }
+
+    private static List<String> snsProblemsWith(String key, String value) {
+        Map<String, String> values = good();
+        if (value == null) {
+            values.remove(key);
+        } else {
+            values.put(key, value);
+        }
+        return snsProblems(values);
+    }
+
     private static List<String> problems(Map<String, String> values) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(MailPulseConfig.class)
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(MailPulseConfig.class).withMapping(SnsConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter()).withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withDefaultValues(values).build();
         return ProductionChecks.problems(config.getConfigMapping(MailPulseConfig.class));
@@ -124,6 +143,39 @@ class ProductionChecksTest {
         values.remove("mailpulse.ingest.queue-url");
         values.put("mailpulse.ingest.enabled", "false");
         assertThat(problems(values)).isEmpty();
+    }
+
+    @Test
+    void aCompleteConfigurationHasNoSnsProblem() {
+        assertThat(snsProblems(good())).isEmpty();
+    }
+
+    @Test
+    void verifiedSnsEnvelopesNeedTheTopicAllowList() {
+        assertThat(snsProblemsWith("mailpulse.ingest.sns.topic-arns", null)).singleElement().asString()
+                .startsWith("mailpulse.ingest.sns.topic-arns is not set while SNS signatures are verified").contains("MAILPULSE_INGEST_SNS_TOPIC_ARNS");
+        assertThat(snsProblemsWith("mailpulse.ingest.sns.topic-arns", " ")).hasSize(1);
+        Map<String, String> unverified = good();
+        unverified.remove("mailpulse.ingest.sns.topic-arns");
+        unverified.put("mailpulse.ingest.sns.verify-signatures", "false");
+        assertThat(snsProblems(unverified)).isEmpty();
+        Map<String, String> noIngestion = good();
+        noIngestion.remove("mailpulse.ingest.sns.topic-arns");
+        noIngestion.put("mailpulse.ingest.enabled", "false");
+        assertThat(snsProblems(noIngestion)).isEmpty();
+    }
+
+    @Test
+    void theTestOnlyCertificateSettingsAreRefused() {
+        assertThat(snsProblemsWith("mailpulse.ingest.sns.certificate-host-pattern", "localhost")).singleElement().asString()
+                .startsWith("mailpulse.ingest.sns.certificate-host-pattern is changed");
+        assertThat(snsProblemsWith("mailpulse.ingest.sns.certificate-host-pattern", SnsConfig.DEFAULT_CERTIFICATE_HOST_PATTERN)).isEmpty();
+        assertThat(snsProblemsWith("mailpulse.ingest.sns.certificate-trust-pem", "/tmp/ca.pem")).singleElement().asString()
+                .startsWith("mailpulse.ingest.sns.certificate-trust-pem is set");
+        Map<String, String> unverified = good();
+        unverified.put("mailpulse.ingest.sns.verify-signatures", "false");
+        unverified.put("mailpulse.ingest.sns.certificate-host-pattern", ".*");
+        assertThat(snsProblems(unverified)).hasSize(1);
     }
 
     @Test

@@ -30,6 +30,7 @@ class ProductionConfigIT {
                 "-Dmailpulse.sending.from-address=MailPulse <news@mailpulse.io>",
                 "-Dmailpulse.sending.enabled=true",
                 "-Dmailpulse.sending.configuration-set=mailpulse-events",
+                "-Dmailpulse.ingest.sns.topic-arns=arn:aws:sns:eu-west-1:123456789012:mailpulse-ses-events",
                 // Nothing of the other tests' campaigns is sent by this instance while it runs.
                 "-Dmailpulse.sending.poll-interval=1h",
                 "-Dmailpulse.weekly.enabled=false"));
@@ -51,6 +52,9 @@ class ProductionConfigIT {
         refused("no-configuration-set", List.of("mailpulse.sending.configuration-set is not set while sending is enabled"),
                 "-Dmailpulse.sending.configuration-set=");
         refused("no-queue", List.of("mailpulse.ingest.queue-url is not set while ingestion is enabled"), "-Dmailpulse.ingest.queue-url=");
+        refused("sns-unverifiable", List.of("mailpulse.ingest.sns.topic-arns is not set while SNS signatures are verified",
+                        "mailpulse.ingest.sns.certificate-host-pattern is changed"),
+                "-Dmailpulse.ingest.sns.topic-arns=", "-Dmailpulse.ingest.sns.certificate-host-pattern=localhost");
     }
 
     @Test

@@ -37,7 +37,8 @@ class CloudFormationTemplateTest {
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^!}][^}]*)}");
     /** The configuration-map keys whose values the stack creates; each has an output of the same name in PascalCase. */
     private static final List<String> CONFIG_KEYS_FROM_THE_STACK =
-            List.of("MAILPULSE_INGEST_QUEUE_URL", "MAILPULSE_INGEST_DEAD_LETTER_QUEUE_URL", "MAILPULSE_SENDING_CONFIGURATION_SET");
+            List.of("MAILPULSE_INGEST_QUEUE_URL", "MAILPULSE_INGEST_DEAD_LETTER_QUEUE_URL", "MAILPULSE_SENDING_CONFIGURATION_SET",
+                    "MAILPULSE_INGEST_SNS_TOPIC_ARNS");
 
     @Test
     void everyReferenceResolves() throws IOException {
@@ -208,6 +209,7 @@ class CloudFormationTemplateTest {
         assertThat(outputs.path("MailpulseIngestQueueUrl").path("Value").path("Ref").asText()).isEqualTo("EventQueue");
         assertThat(outputs.path("MailpulseIngestDeadLetterQueueUrl").path("Value").path("Ref").asText()).isEqualTo("DeadLetterQueue");
         assertThat(outputs.path("MailpulseSendingConfigurationSet").path("Value").path("Ref").asText()).isEqualTo("ConfigurationSet");
+        assertThat(outputs.path("MailpulseIngestSnsTopicArns").path("Value").path("Ref").asText()).isEqualTo("EventTopic");
 
         // With the default parameters the example values in the manifests are what the stack creates.
         JsonNode resources = template.path("Resources");
@@ -216,6 +218,8 @@ class CloudFormationTemplateTest {
         assertThat(configMap.path("MAILPULSE_INGEST_DEAD_LETTER_QUEUE_URL").asText())
                 .endsWith("/" + resolve(template, resources.path("DeadLetterQueue").path("Properties").path("QueueName")));
         assertThat(configMap.path("MAILPULSE_SENDING_CONFIGURATION_SET").asText()).isEqualTo(defaultOf(template, "ConfigurationSetName"));
+        assertThat(configMap.path("MAILPULSE_INGEST_SNS_TOPIC_ARNS").asText())
+                .endsWith(":" + resolve(template, resources.path("EventTopic").path("Properties").path("TopicName")));
     }
 
     @Test

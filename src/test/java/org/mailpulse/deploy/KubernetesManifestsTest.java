@@ -110,7 +110,7 @@ class KubernetesManifestsTest {
         assertThat(managementRule.path("from").path(0).path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText())
                 .isEqualTo("monitoring");
         List<Integer> egress = stream(policy.path("egress")).flatMap(r -> ports(r).stream()).toList();
-        assertThat(egress).contains(53, 5432, 27017, 443);
+        assertThat(egress).contains(53, 5432, 27017, 443, 80);
         assertThat(stream(policy.path("ingress")).flatMap(r -> ports(r).stream()).toList()).containsExactlyInAnyOrder(8080, MANAGEMENT_PORT);
     }
 

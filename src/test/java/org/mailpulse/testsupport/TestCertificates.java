@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,11 +23,13 @@ public final class TestCertificates {
 
     private static final String PASSWORD = "changeit";
 
+    private final Path caStore;
     private final Path caCertificate;
     private final Path serverCertificate;
     private final Path serverKey;
 
-    private TestCertificates(Path caCertificate, Path serverCertificate, Path serverKey) {
+    private TestCertificates(Path caStore, Path caCertificate, Path serverCertificate, Path serverKey) {
+        this.caStore = caStore;
         this.caCertificate = caCertificate;
         this.serverCertificate = serverCertificate;
         this.serverKey = serverKey;
@@ -50,7 +53,56 @@ public final class TestCertificates {
         keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-infile", request.toString(), "-outfile", serverPem.toString(),
                 "-validity", "2", "-ext", "san=dns:localhost,ip:127.0.0.1", "-ext", "ku:c=digitalSignature,keyEncipherment", "-ext", "eku=serverAuth");
         writePrivateKey(serverStore, keyPem);
-        return new TestCertificates(caPem, serverPem, keyPem);
+        return new TestCertificates(caStore, caPem, serverPem, keyPem);
+    }
+
+    /** A certificate and its RSA key, in the PKCS#12 store {@code store} under {@code alias}; the certificate also as PEM. */
+    public record Issued(Path store, String alias, Path certificate) {
+
+        public PrivateKey privateKey() {
+            try (InputStream in = Files.newInputStream(store)) {
+                KeyStore keyStore = KeyStore.getInstance("PKCS12");
+                keyStore.load(in, PASSWORD.toCharArray());
+                return (PrivateKey) keyStore.getKey(alias, PASSWORD.toCharArray());
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("Could not read the key of " + alias, e);
+            }
+        }
+    }
+
+    /** This CA, to issue further certificates with {@link #issue(Issued, Path, String, String, String...)}. */
+    public Issued ca() {
+        return new Issued(caStore, "ca", caCertificate);
+    }
+
+    /** A certificate with a new key, self-signed (an authority nobody trusts), valid for two days. */
+    public static Issued selfSigned(Path directory, String alias, String dname) throws IOException {
+        Files.createDirectories(directory);
+        Path store = directory.resolve(alias + ".p12");
+        Path pem = directory.resolve(alias + ".crt");
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", dname,
+                "-ext", "bc:c", "-keystore", store.toString());
+        keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", store.toString(), "-file", pem.toString());
+        return new Issued(store, alias, pem);
+    }
+
+    /**
+     * A certificate with a new key, issued by {@code issuer} for {@code dname}, with keytool's -gencert options (for
+     * example {@code -validity 2}, {@code -startdate -10d}, {@code -ext bc:c}).
+     */
+    public static Issued issue(Issued issuer, Path directory, String alias, String dname, String... gencertOptions) throws IOException {
+        Files.createDirectories(directory);
+        Path store = directory.resolve(alias + ".p12");
+        Path request = directory.resolve(alias + ".csr");
+        Path pem = directory.resolve(alias + ".crt");
+        keytool("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", dname,
+                "-keystore", store.toString());
+        keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-file", request.toString());
+        List<String> gencert = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", issuer.alias(), "-keystore", issuer.store().toString(),
+                "-infile", request.toString(), "-outfile", pem.toString()));
+        gencert.addAll(List.of(gencertOptions));
+        keytool(gencert.toArray(String[]::new));
+        return new Issued(store, alias, pem);
     }
 
     public Path caCertificate() {
