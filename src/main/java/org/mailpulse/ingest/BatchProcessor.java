@@ -69,6 +69,7 @@ public class BatchProcessor {
                         }))
                 .map(result -> {
                     record(batch, result, started);
+                    snsGate.committed(screened);
                     return messages;
                 });
     }

@@ -30,8 +30,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class SnsEnvelopeGate {
 
-    /** The messages to parse and the refused ones to quarantine instead. */
-    public record Screened(List<Message> passed, List<QuarantineWriter.Entry> refused) {
+    /** The messages to parse, the refused ones to quarantine instead, and why each was refused. */
+    public record Screened(List<Message> passed, List<QuarantineWriter.Entry> refused, List<SnsRefusal> reasons) {
+    }
+
+    private record Verdict(QuarantineWriter.Entry entry, SnsRefusal refusal) {
     }
 
     private final boolean enabled;
@@ -54,38 +57,46 @@ public class SnsEnvelopeGate {
 
     public Uni<Screened> screen(List<Message> messages) {
         if (!enabled) {
-            return Uni.createFrom().item(new Screened(messages, List.of()));
+            return Uni.createFrom().item(new Screened(messages, List.of(), List.of()));
         }
-        List<Uni<Optional<QuarantineWriter.Entry>>> checks = new ArrayList<>(messages.size());
+        List<Uni<Optional<Verdict>>> checks = new ArrayList<>(messages.size());
         for (Message message : messages) {
             checks.add(check(message));
         }
         if (checks.isEmpty()) {
-            return Uni.createFrom().item(new Screened(messages, List.of()));
+            return Uni.createFrom().item(new Screened(messages, List.of(), List.of()));
         }
         return Uni.join().all(checks).andFailFast().map(verdicts -> {
             List<Message> passed = new ArrayList<>(messages.size());
             List<QuarantineWriter.Entry> refused = new ArrayList<>();
+            List<SnsRefusal> reasons = new ArrayList<>();
             for (int i = 0; i < messages.size(); i++) {
                 Message message = messages.get(i);
-                verdicts.get(i).ifPresentOrElse(refused::add, () -> passed.add(message));
+                verdicts.get(i).ifPresentOrElse(verdict -> {
+                    refused.add(verdict.entry());
+                    reasons.add(verdict.refusal());
+                }, () -> passed.add(message));
             }
-            return new Screened(passed, refused);
+            return new Screened(passed, refused, reasons);
         });
     }
 
-    private Uni<Optional<QuarantineWriter.Entry>> check(Message message) {
+    /** Counts the refusals once their quarantine is committed, so a batch retried after an outage counts them once. */
+    public void committed(Screened screened) {
+        screened.reasons().forEach(reason -> failures.get(reason).increment());
+    }
+
+    private Uni<Optional<Verdict>> check(Message message) {
         Optional<JsonNode> envelope = envelope(message.body());
         if (envelope.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return verifier.verify(envelope.get()).map(ok -> Optional.<QuarantineWriter.Entry>empty())
+        return verifier.verify(envelope.get()).map(ok -> Optional.<Verdict>empty())
                 .onFailure(SnsRefusedException.class).recoverWithItem(failure -> {
                     SnsRefusal refusal = ((SnsRefusedException) failure).refusal();
-                    failures.get(refusal).increment();
                     String reason = "SNS envelope refused (" + refusal.label() + "): " + failure.getMessage();
                     Log.warnf("SQS message %s quarantined: %s", message.messageId(), reason);
-                    return Optional.of(new QuarantineWriter.Entry(message.messageId(), reason, message.body()));
+                    return Optional.of(new Verdict(new QuarantineWriter.Entry(message.messageId(), reason, message.body()), refusal));
                 });
     }
 

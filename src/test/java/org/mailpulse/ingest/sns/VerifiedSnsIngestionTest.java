@@ -55,6 +55,7 @@ class VerifiedSnsIngestionTest {
         SentMessage forgedTarget = TestData.sentMessage();
         SentMessage otherTopicTarget = TestData.sentMessage();
         SentMessage unsignedTarget = TestData.sentMessage();
+        SentMessage rawDelivered = TestData.sentMessage();
         double badSignaturesBefore = failures("bad_signature");
         double unknownTopicsBefore = failures("unknown_topic");
         double missingBefore = failures("signature_missing");
@@ -70,10 +71,13 @@ class VerifiedSnsIngestionTest {
                 signer.confirmation("SubscriptionConfirmation", TOPIC, 1).toString(),
                 forged.toString(),
                 signer.notification("arn:aws:sns:us-east-1:999999999999:attacker", record("publishing/complaint.json", otherTopicTarget), null, 2).toString(),
-                unsigned.toString()));
+                unsigned.toString(),
+                // A bare SES record carries no signature; the queue policy protects it, and it is applied.
+                record("publishing/delivery.json", rawDelivered)));
         Queue.awaitDrained();
 
         assertThat(status(delivered)).isEqualTo("DELIVERED");
+        assertThat(status(rawDelivered)).isEqualTo("DELIVERED");
         assertThat(status(complainedV1)).isEqualTo("COMPLAINED");
         assertThat(Db.count("select count(*) from suppression_list where email = ?", complainedV1.email())).isEqualTo(1);
         for (SentMessage target : List.of(forgedTarget, otherTopicTarget, unsignedTarget)) {
