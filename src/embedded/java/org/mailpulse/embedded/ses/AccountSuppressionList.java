@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -60,7 +61,7 @@ public final class AccountSuppressionList {
 
     private final ObjectMapper json;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Fault> nextFaults = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Optional<Fault>> nextFaults = new ConcurrentLinkedQueue<>();
 
     AccountSuppressionList(ObjectMapper json) {
         this.json = json;
@@ -81,17 +82,25 @@ public final class AccountSuppressionList {
         return entries.values().stream().sorted(ORDER).toList();
     }
 
-    /** The next {@code count} suppression-list requests fail with that fault. */
+    /** The next {@code count} suppression-list requests fail with that fault; successive calls queue up in order. */
     public void failNext(int count, Fault fault) {
+        failNext(0, count, fault);
+    }
+
+    /** After {@code after} more suppression-list requests are answered, the {@code count} next ones fail with that fault. */
+    public void failNext(int after, int count, Fault fault) {
         Objects.requireNonNull(fault, "fault");
+        for (int i = 0; i < after; i++) {
+            nextFaults.add(Optional.empty());
+        }
         for (int i = 0; i < count; i++) {
-            nextFaults.add(fault);
+            nextFaults.add(Optional.of(fault));
         }
     }
 
     /** Faults armed and not consumed yet. */
     public int pendingFaults() {
-        return nextFaults.size();
+        return (int) nextFaults.stream().filter(Optional::isPresent).count();
     }
 
     /** Back to the initial list ({@link #DEFAULT_ADDRESS} only), no faults armed. */
@@ -106,7 +115,8 @@ public final class AccountSuppressionList {
     }
 
     Answer handle(String method, String path, String rawQuery, byte[] body) {
-        Fault fault = nextFaults.poll();
+        Optional<Fault> armed = nextFaults.poll();
+        Fault fault = armed == null ? null : armed.orElse(null);
         if (fault != null) {
             return error(fault.status(), fault.errorType(), fault.message());
         }

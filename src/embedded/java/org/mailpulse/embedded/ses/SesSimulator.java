@@ -58,7 +58,7 @@ public final class SesSimulator implements AutoCloseable {
      * POST fail-next?count=N&fault=F, POST fail-for?address=A&fault=F, POST clear, GET send-times (epoch ms),
      * GET sent (the recorded mails), GET signatures (each SES request and who signed it: request, signature.accessKeyId,
      * signature.sessionToken); for the account suppression list: POST suppression/put?address=A&reason=BOUNCE|COMPLAINT&time=ISO
-     * (adds or updates an entry, time defaults to now), POST suppression/fail-next?count=N&fault=F, GET suppression/entries.
+     * (adds or updates an entry, time defaults to now), POST suppression/fail-next?after=M&count=N&fault=F, GET suppression/entries.
      */
     public static final String CONTROL_PATH = "/_simulator/";
     private static final String TEMPLATES_PATH = "/v2/email/templates";
@@ -347,7 +347,8 @@ public final class SesSimulator implements AutoCloseable {
             case "POST clear" -> clear();
             case "POST suppression/put" -> suppressionList.put(query.get("address"), query.getOrDefault("reason", "BOUNCE"),
                     query.containsKey("time") ? Instant.parse(query.get("time")) : Instant.now());
-            case "POST suppression/fail-next" -> suppressionList.failNext(Integer.parseInt(query.getOrDefault("count", "1")), Fault.valueOf(query.get("fault")));
+            case "POST suppression/fail-next" -> suppressionList.failNext(Integer.parseInt(query.getOrDefault("after", "0")),
+                    Integer.parseInt(query.getOrDefault("count", "1")), Fault.valueOf(query.get("fault")));
             case "GET suppression/entries" -> {
                 respond(exchange, 200, json.writeValueAsBytes(suppressionList.entries()));
                 return;
