@@ -1,6 +1,7 @@
 package org.mailpulse.suppression;
 
 import org.mailpulse.common.Timestamped;
+import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -45,9 +46,16 @@ public class Suppression extends Timestamped {
         }
     }
 
-    public static class SourceConverter extends LowercaseEnumConverter<SuppressionSource> {
-        public SourceConverter() {
-            super(SuppressionSource.class);
+    public static class SourceConverter implements AttributeConverter<SuppressionSource, String> {
+
+        @Override
+        public String convertToDatabaseColumn(SuppressionSource source) {
+            return source == null ? null : source.code();
+        }
+
+        @Override
+        public SuppressionSource convertToEntityAttribute(String column) {
+            return column == null ? null : SuppressionSource.fromCode(column);
         }
     }
 }

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       otherwise.</li>
  * </ul>
  * Without an upstream, stored templates are kept (so a template's subject can be rendered into events),
- * GetAccount answers a healthy account, and every other operation answers 200 {@code {}}.
+ * GetAccount answers a healthy account, and every other operation answers 200 {@code {}}. The account suppression list
+ * calls ({@link AccountSuppressionList}) are always answered by the simulator itself, never forwarded.
  */
 public final class SesSimulator implements AutoCloseable {
 
@@ -57,7 +58,8 @@ public final class SesSimulator implements AutoCloseable {
      * Control over HTTP, for tests whose code cannot share objects with the simulator (another class loader):
      * POST fail-next?count=N&fault=F, POST fail-for?address=A&fault=F, POST clear, GET send-times (epoch ms),
      * GET sent (the recorded mails), GET signatures (each SES request and who signed it: request, signature.accessKeyId,
-     * signature.sessionToken).
+     * signature.sessionToken); for the account suppression list: POST suppression/put?address=A&reason=BOUNCE|COMPLAINT&time=ISO
+     * (adds or updates an entry, time defaults to now), POST suppression/fail-next?after=M&count=N&fault=F, GET suppression/entries.
      */
     public static final String CONTROL_PATH = "/_simulator/";
     private static final String TEMPLATES_PATH = "/v2/email/templates";
@@ -140,6 +142,7 @@ public final class SesSimulator implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
     private final SendEmailParser parser = new SendEmailParser(json);
     private final MailboxSimulator mailbox = new MailboxSimulator(json);
+    private final AccountSuppressionList suppressionList = new AccountSuppressionList(json);
 
     private final Recorded<SentMail> sentMails;
     private final Recorded<Instant> sendTimes;
@@ -246,8 +249,14 @@ public final class SesSimulator implements AutoCloseable {
         return publisher == null || publisher.awaitIdle(timeout);
     }
 
-    /** Forgets the recorded mails, send times, requests and counts, and disarms every fault. */
+    /** The account-level suppression list, which the simulator serves itself, with or without an upstream. */
+    public AccountSuppressionList suppressionList() {
+        return suppressionList;
+    }
+
+    /** Forgets the recorded mails, send times, requests and counts, disarms every fault, and resets the suppression list. */
     public void clear() {
+        suppressionList.reset();
         nextFaults.clear();
         recipientFaults.clear();
         sentMails.clear();
@@ -299,7 +308,9 @@ public final class SesSimulator implements AutoCloseable {
             if (signature != null) {
                 signatures.add(new SignedRequest(method + " " + path, signature));
             }
-            if ("POST".equals(method) && SEND_EMAIL_PATH.equals(normalised)) {
+            if (suppressionList.serves(normalised)) {
+                answer(exchange, suppressionList.handle(method, normalised, exchange.getRequestURI().getRawQuery(), readBody(exchange)));
+            } else if ("POST".equals(method) && SEND_EMAIL_PATH.equals(normalised)) {
                 handleSend(exchange);
             } else {
                 handleOther(exchange, method, normalised);
@@ -335,6 +346,14 @@ public final class SesSimulator implements AutoCloseable {
             case "POST fail-next" -> failNext(Integer.parseInt(query.getOrDefault("count", "1")), Fault.valueOf(query.get("fault")));
             case "POST fail-for" -> failFor(query.get("address"), Fault.valueOf(query.get("fault")));
             case "POST clear" -> clear();
+            case "POST suppression/put" -> suppressionList.put(query.get("address"), query.getOrDefault("reason", "BOUNCE"),
+                    query.containsKey("time") ? Instant.parse(query.get("time")) : Instant.now());
+            case "POST suppression/fail-next" -> suppressionList.failNext(Integer.parseInt(query.getOrDefault("after", "0")),
+                    Integer.parseInt(query.getOrDefault("count", "1")), Fault.valueOf(query.get("fault")));
+            case "GET suppression/entries" -> {
+                respond(exchange, 200, json.writeValueAsBytes(suppressionList.entries()));
+                return;
+            }
             case "GET send-times" -> {
                 respond(exchange, 200, json.writeValueAsBytes(sendTimes().stream().map(Instant::toEpochMilli).toList()));
                 return;
@@ -540,6 +559,13 @@ public final class SesSimulator implements AutoCloseable {
         if (body.length > 0) {
             exchange.getResponseBody().write(body);
         }
+    }
+
+    private void answer(HttpExchange exchange, AccountSuppressionList.Answer answer) throws IOException {
+        if (answer.errorType() != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.errorType());
+        }
+        respond(exchange, answer.status(), answer.body());
     }
 
     /** An SES v2 (rest-json) error: the SDK takes the code from x-amzn-ErrorType and the text from "message". */
