@@ -15,6 +15,7 @@ import org.mailpulse.campaign.Campaign;
 import org.mailpulse.campaign.CampaignStatus;
 import org.mailpulse.campaign.CampaignStatus.Transition;
 import org.mailpulse.campaign.repository.CampaignRepository;
+import org.mailpulse.campaign.repository.CampaignStatsRepository;
 import org.mailpulse.campaign.repository.CampaignStatusRepository;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
@@ -32,11 +33,13 @@ public class CampaignService {
     private final CampaignStatusRepository statuses;
     private final CampaignRecipientRepository recipients;
     private final TemplateRepository templates;
+    private final CampaignStatsRepository counts;
     private final Pool pool;
 
     public CampaignService(CampaignRepository campaigns, CampaignStatusRepository statuses, CampaignRecipientRepository recipients,
-                           TemplateRepository templates, Pool pool) {
+                           TemplateRepository templates, CampaignStatsRepository counts, Pool pool) {
         this.campaigns = campaigns;
+        this.counts = counts;
         this.statuses = statuses;
         this.recipients = recipients;
         this.templates = templates;
@@ -63,12 +66,18 @@ public class CampaignService {
         var query = status == null
                 ? campaigns.findAll(Sort.by("createdAt").descending())
                 : campaigns.find("status", Sort.by("createdAt").descending(), status);
-        return Pages.of(query, page, c -> CampaignView.of(c, null));
+        return Pages.of(query, page, c -> c).chain(campaignsPage -> counts.of(campaignsPage.items().stream().map(c -> c.id).toList())
+                .map(kept -> campaignsPage.map(c -> CampaignView.of(c, byStatus(kept.get(c.id))))));
     }
 
     @WithSession
     public Uni<CampaignView> find(UUID id) {
-        return campaigns.findById(id).onItem().ifNotNull().transformToUni(campaign -> statuses.counts(id).map(counts -> CampaignView.of(campaign, counts)));
+        return campaigns.findById(id).onItem().ifNotNull()
+                .transformToUni(campaign -> counts.of(id).map(kept -> CampaignView.of(campaign, byStatus(kept))));
+    }
+
+    private static Map<String, Long> byStatus(CampaignStatsRepository.Counts kept) {
+        return kept == null ? null : kept.byStatus();
     }
 
     /** The campaign's messages, by address, optionally of one status. */
