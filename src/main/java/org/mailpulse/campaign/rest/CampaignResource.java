@@ -101,7 +101,7 @@ public class CampaignResource {
     @Operation(summary = "The campaign's messages, optionally of one status (CREATED … COMPLAINED)")
     public Uni<PageResponse<RecipientView>> recipients(@PathParam("id") UUID id, @QueryParam("status") String status,
                                                        @Valid @BeanParam PageRequest page) {
-        return campaigns.recipients(id, status == null || status.isBlank() ? null : messageStatus(status), page.toPage());
+        return campaigns.recipients(id, status == null || status.isBlank() ? null : messageStatus(status), page);
     }
 
     @POST

@@ -3,6 +3,7 @@ package org.mailpulse.campaign.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,12 +18,16 @@ import org.mailpulse.campaign.CampaignStatus.Transition;
 import org.mailpulse.campaign.repository.CampaignRepository;
 import org.mailpulse.campaign.repository.CampaignStatsRepository;
 import org.mailpulse.campaign.repository.CampaignStatusRepository;
+import org.mailpulse.common.Cursor;
+import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.message.MessageStatus;
 import org.mailpulse.message.repository.CampaignRecipientRepository;
 import org.mailpulse.template.repository.TemplateRepository;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -80,13 +85,23 @@ public class CampaignService {
         return kept == null ? null : kept.byStatus();
     }
 
-    /** The campaign's messages, by address, optionally of one status. */
+    /** The campaign's messages, by address, optionally of one status; pages by key, the total from the kept counts. */
     @WithSession
-    public Uni<PageResponse<RecipientView>> recipients(UUID id, MessageStatus status, Page page) {
-        var query = status == null
-                ? recipients.find("campaignId", Sort.by("email"), id)
-                : recipients.find("campaignId = ?1 and status = ?2", Sort.by("email"), id, status);
-        return Pages.of(query, page, RecipientView::of);
+    public Uni<PageResponse<RecipientView>> recipients(UUID id, MessageStatus status, PageRequest page) {
+        Cursor after = page.after(2);
+        List<String> where = new ArrayList<>(List.of("campaignId = :campaign"));
+        Parameters params = Parameters.with("campaign", id);
+        if (status != null) {
+            where.add("status = :status");
+            params.and("status", status);
+        }
+        if (after != null) {
+            where.add("(email > :email or (email = :email and customerId > :customer))");
+            params.and("email", after.text(0)).and("customer", after.uuid(1));
+        }
+        var query = recipients.find(String.join(" and ", where), Sort.by("email").and("customerId"), params);
+        return Pages.keyset(query, page, r -> Cursor.of(r.email, r.customerId), RecipientView::of,
+                () -> counts.of(id).map(kept -> kept == null ? 0L : status == null ? kept.recipients() : kept.status(status)));
     }
 
     /** Applies queue, pause or resume; 404 for an unknown campaign, 409 for a move its status does not allow. */

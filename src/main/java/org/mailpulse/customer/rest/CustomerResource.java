@@ -61,7 +61,7 @@ public class CustomerResource {
     @Operation(summary = "Customers, filtered by part of the email, active flag and country")
     public Uni<PageResponse<CustomerView>> list(@QueryParam("email") String email, @QueryParam("active") Boolean active,
                                                 @QueryParam("country") String country, @Valid @BeanParam PageRequest page) {
-        return customers.list(email, active, country, page.toPage());
+        return customers.list(email, active, country, page);
     }
 
     @GET

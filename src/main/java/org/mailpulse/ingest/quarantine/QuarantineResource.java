@@ -1,8 +1,8 @@
 package org.mailpulse.ingest.quarantine;
 
+import org.mailpulse.common.Cursor;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -38,8 +38,9 @@ public class QuarantineResource {
     @WithSession
     @Operation(summary = "SQS messages that could not be processed, newest first, with the reason and the body")
     public Uni<PageResponse<QuarantinedView>> list(@Valid @BeanParam PageRequest request) {
-        Page page = request.toPage();
-        var query = quarantine.findAll(Sort.descending("id"));
-        return Pages.of(query, page, q -> new QuarantinedView(q.id, q.sqsMessageId, q.reason, q.body, q.bodyTruncated, q.receivedAt));
+        Cursor after = request.after(1);
+        var query = after == null ? quarantine.findAll(Sort.descending("id")) : quarantine.find("id < ?1", Sort.descending("id"), after.number(0));
+        return Pages.keyset(query, request, q -> Cursor.of(q.id),
+                q -> new QuarantinedView(q.id, q.sqsMessageId, q.reason, q.body, q.bodyTruncated, q.receivedAt));
     }
 }

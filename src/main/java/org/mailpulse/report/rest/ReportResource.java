@@ -1,5 +1,6 @@
 package org.mailpulse.report.rest;
 
+import org.mailpulse.common.Cursor;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -98,10 +99,11 @@ public class ReportResource {
                                                      @QueryParam("reportType") Integer reportType, @QueryParam("userId") String userId,
                                                      @QueryParam("eventType") String eventType, @Valid @BeanParam PageRequest page) {
         Range range = Range.of(from, to);
-        return Pages.of(summaries.search(range.start().atStartOfDay().toInstant(ZoneOffset.UTC),
+        return Pages.keyset(summaries.search(range.start().atStartOfDay().toInstant(ZoneOffset.UTC),
                 range.end().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC), reportType,
                 userId == null || userId.isBlank() ? null : userId,
-                eventType == null || eventType.isBlank() ? null : eventType(eventType)), page.toPage(), s -> s);
+                eventType == null || eventType.isBlank() ? null : eventType(eventType), page.after(2)),
+                page, s -> Cursor.of(s.mailTimestamp, s.id), s -> s);
     }
 
     @POST

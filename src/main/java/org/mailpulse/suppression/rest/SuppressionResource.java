@@ -45,7 +45,7 @@ public class SuppressionResource {
     @GET
     @Operation(summary = "Suppressed addresses, optionally of one reason (bounce_soft, unsubscribe, manual, bounce_hard, complaint)")
     public Uni<PageResponse<SuppressionView>> list(@QueryParam("reason") String reason, @Valid @BeanParam PageRequest page) {
-        return suppressions.list(reason == null || reason.isBlank() ? null : parseReason(reason), page.toPage());
+        return suppressions.list(reason == null || reason.isBlank() ? null : parseReason(reason), page);
     }
 
     @GET
