@@ -1,7 +1,5 @@
 package org.mailpulse.customer.service;
 
-import org.mailpulse.common.PageRequest;
-import org.mailpulse.common.Cursor;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
@@ -10,7 +8,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
+import org.mailpulse.common.Cursor;
 import org.mailpulse.common.Emails;
+import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.customer.Customer;

@@ -1,6 +1,5 @@
 package org.mailpulse.report.repository;
 
-import org.mailpulse.common.Cursor;
 import io.quarkus.hibernate.reactive.panache.PanacheQuery;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -8,6 +7,7 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Cursor;
 import org.mailpulse.report.ReportSummary;
 import org.mailpulse.ses.event.SesEventType;
 

@@ -1,16 +1,15 @@
 package org.mailpulse.suppression.service;
 
-import java.util.ArrayList;
-import io.quarkus.panache.common.Parameters;
-import org.mailpulse.common.PageRequest;
-import org.mailpulse.common.Cursor;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Cursor;
 import org.mailpulse.common.Emails;
+import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.suppression.SuppressionReason;
@@ -18,6 +17,7 @@ import org.mailpulse.suppression.SuppressionSource;
 import org.mailpulse.suppression.repository.SuppressionRepository;
 import org.mailpulse.suppression.repository.SuppressionWriter;
 
+import java.util.ArrayList;
 import java.util.List;
 
 @ApplicationScoped
