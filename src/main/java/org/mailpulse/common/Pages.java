@@ -25,13 +25,13 @@ public final class Pages {
      * {@code key} reads from a row. One row more than the page is read to know whether there is a next page. Without a
      * cursor the page number still applies and the total is counted; with one, there is no total.
      */
-    public static <E, V> Uni<PageResponse<V>> keyset(PanacheQuery<E> query, PageRequest request, Function<E, Cursor> key,
+    public static <E, V> Uni<PageResponse<V>> keyset(PanacheQuery<E> query, KeysetPageRequest request, Function<E, Cursor> key,
                                                      Function<E, V> view) {
         return keyset(query, request, key, view, query::count);
     }
 
-    /** As {@link #keyset(PanacheQuery, PageRequest, Function, Function)}, with the total from elsewhere (e.g. kept counts). */
-    public static <E, V> Uni<PageResponse<V>> keyset(PanacheQuery<E> query, PageRequest request, Function<E, Cursor> key,
+    /** As {@link #keyset(PanacheQuery, KeysetPageRequest, Function, Function)}, with the total from elsewhere (e.g. kept counts). */
+    public static <E, V> Uni<PageResponse<V>> keyset(PanacheQuery<E> query, KeysetPageRequest request, Function<E, Cursor> key,
                                                      Function<E, V> view, Supplier<Uni<Long>> total) {
         int first = request.byCursor() ? 0 : request.page * request.size;
         return query.range(first, first + request.size).list().chain(rows -> {

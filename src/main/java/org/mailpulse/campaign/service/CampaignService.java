@@ -19,7 +19,7 @@ import org.mailpulse.campaign.repository.CampaignRepository;
 import org.mailpulse.campaign.repository.CampaignStatsRepository;
 import org.mailpulse.campaign.repository.CampaignStatusRepository;
 import org.mailpulse.common.Cursor;
-import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.message.MessageStatus;
@@ -87,7 +87,7 @@ public class CampaignService {
 
     /** The campaign's messages, by address, optionally of one status; pages by key, the total from the kept counts. */
     @WithSession
-    public Uni<PageResponse<RecipientView>> recipients(UUID id, MessageStatus status, PageRequest page) {
+    public Uni<PageResponse<RecipientView>> recipients(UUID id, MessageStatus status, KeysetPageRequest page) {
         Cursor after = page.after(2);
         List<String> where = new ArrayList<>(List.of("campaignId = :campaign"));
         Parameters params = Parameters.with("campaign", id);

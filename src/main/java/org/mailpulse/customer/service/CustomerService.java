@@ -10,7 +10,7 @@ import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
 import org.mailpulse.common.Cursor;
 import org.mailpulse.common.Emails;
-import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.customer.Customer;
@@ -48,7 +48,7 @@ public class CustomerService {
 
     @WithSession
     /** By address; pages by key from {@code page}'s cursor. */
-    public Uni<PageResponse<CustomerView>> list(String email, Boolean active, String country, PageRequest page) {
+    public Uni<PageResponse<CustomerView>> list(String email, Boolean active, String country, KeysetPageRequest page) {
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (email != null && !email.isBlank()) {

@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.Cursor;
-import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 
@@ -37,7 +37,7 @@ public class QuarantineResource {
     @GET
     @WithSession
     @Operation(summary = "SQS messages that could not be processed, newest first, with the reason and the body")
-    public Uni<PageResponse<QuarantinedView>> list(@Valid @BeanParam PageRequest request) {
+    public Uni<PageResponse<QuarantinedView>> list(@Valid @BeanParam KeysetPageRequest request) {
         Cursor after = request.after(1);
         var query = after == null ? quarantine.findAll(Sort.descending("id")) : quarantine.find("id < ?1", Sort.descending("id"), after.number(0));
         return Pages.keyset(query, request, q -> Cursor.of(q.id),

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.Cursor;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
@@ -97,7 +98,7 @@ public class ReportResource {
     @Operation(summary = "The per-message report (first time of each SES event), by mail date, report type, user and event type")
     public Uni<PageResponse<ReportSummary>> messages(@QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to,
                                                      @QueryParam("reportType") Integer reportType, @QueryParam("userId") String userId,
-                                                     @QueryParam("eventType") String eventType, @Valid @BeanParam PageRequest page) {
+                                                     @QueryParam("eventType") String eventType, @Valid @BeanParam KeysetPageRequest page) {
         Range range = Range.of(from, to);
         return Pages.keyset(summaries.search(range.start().atStartOfDay().toInstant(ZoneOffset.UTC),
                 range.end().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC), reportType,

@@ -9,7 +9,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.common.Cursor;
 import org.mailpulse.common.Emails;
-import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.suppression.SuppressionReason;
@@ -35,7 +35,7 @@ public class SuppressionService {
 
     @WithSession
     /** By address; pages by key from {@code page}'s cursor. */
-    public Uni<PageResponse<SuppressionView>> list(SuppressionReason reason, PageRequest page) {
+    public Uni<PageResponse<SuppressionView>> list(SuppressionReason reason, KeysetPageRequest page) {
         Cursor after = page.after(1);
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
