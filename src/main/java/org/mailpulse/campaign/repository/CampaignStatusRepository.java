@@ -2,7 +2,6 @@ package org.mailpulse.campaign.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,10 +13,7 @@ import org.mailpulse.message.MessageStatus;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -79,8 +75,6 @@ public class CampaignStatusRepository {
             FROM customers c
             WHERE c.is_active AND NOT EXISTS (SELECT 1 FROM suppression_list s WHERE s.email = c.email)
             """;
-
-    private static final String COUNTS = "SELECT status, count(*) AS n FROM campaign_recipients WHERE campaign_id = $1 GROUP BY status";
 
     /** A move that was made: the campaign's scheduled time, or null if it has none. */
     public record Moved(OffsetDateTime scheduledAt) {
@@ -147,17 +141,5 @@ public class CampaignStatusRepository {
         return connection.preparedQuery(ENROL_ALL)
                 .execute(Tuple.of(campaign, MessageStatus.READY_TO_SEND.name(), MessageStatus.READY_TO_SEND.rank()))
                 .map(rows -> rows.rowCount());
-    }
-
-    /** The campaign's messages counted by status, every status present (0 where none). */
-    public Uni<Map<String, Long>> counts(UUID id) {
-        return pool.preparedQuery(COUNTS).execute(Tuple.of(id)).map(rows -> {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            Arrays.stream(MessageStatus.values()).forEach(status -> counts.put(status.name(), 0L));
-            for (Row row : rows) {
-                counts.put(row.getString("status"), row.getLong("n"));
-            }
-            return counts;
-        });
     }
 }

@@ -36,14 +36,18 @@ public class SendLedger {
             FROM campaigns c WHERE c.campaign_id = r.campaign_id AND c.status = {campaign:SENDING} AND r.status = {message:SCHEDULED}
             """);
 
-    // Checked again at send time: suppressions and deactivations made after enrolment stop the send.
+    // Checked again at send time: suppressions and deactivations made after enrolment stop the send. It starts from
+    // the READY_TO_SEND rows and looks each one's address and customer up by key (scalar subqueries are never hashed,
+    // so neither the suppression list nor the customers are read whole).
     private static final String SUPPRESS_LATE = withStatuses("""
-            UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now(),
-                status_reason = coalesce((SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r.email), 'customer deactivated')
-            FROM campaigns c
-            WHERE c.campaign_id = r.campaign_id AND c.status = {campaign:SENDING} AND r.status = {message:READY_TO_SEND}
-              AND (EXISTS (SELECT 1 FROM suppression_list s WHERE s.email = r.email)
-                   OR EXISTS (SELECT 1 FROM customers u WHERE u.customer_id = r.customer_id AND NOT u.is_active))
+            UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now(), status_reason = late.reason
+            FROM (SELECT r2.campaign_id, r2.customer_id, coalesce(
+                         (SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r2.email),
+                         (SELECT 'customer deactivated' FROM customers u WHERE u.customer_id = r2.customer_id AND NOT u.is_active)) AS reason
+                  FROM campaign_recipients r2 JOIN campaigns c ON c.campaign_id = r2.campaign_id
+                  WHERE c.status = {campaign:SENDING} AND r2.status = {message:READY_TO_SEND}) late
+            WHERE r.campaign_id = late.campaign_id AND r.customer_id = late.customer_id AND r.status = {message:READY_TO_SEND}
+              AND late.reason IS NOT NULL
             """);
 
     // Claimed by a sender that died before it started the call: safe to hand out again, nothing was sent.

@@ -29,6 +29,7 @@ import org.mailpulse.campaign.service.CampaignView;
 import org.mailpulse.campaign.service.EnrolmentReport;
 import org.mailpulse.campaign.service.EnrolmentService;
 import org.mailpulse.campaign.service.RecipientView;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.message.MessageStatus;
@@ -100,8 +101,8 @@ public class CampaignResource {
     @Path("/{id}/recipients")
     @Operation(summary = "The campaign's messages, optionally of one status (CREATED … COMPLAINED)")
     public Uni<PageResponse<RecipientView>> recipients(@PathParam("id") UUID id, @QueryParam("status") String status,
-                                                       @Valid @BeanParam PageRequest page) {
-        return campaigns.recipients(id, status == null || status.isBlank() ? null : messageStatus(status), page.toPage());
+                                                       @Valid @BeanParam KeysetPageRequest page) {
+        return campaigns.recipients(id, status == null || status.isBlank() ? null : messageStatus(status), page);
     }
 
     @POST

@@ -3,6 +3,7 @@ package org.mailpulse.campaign.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,13 +16,18 @@ import org.mailpulse.campaign.Campaign;
 import org.mailpulse.campaign.CampaignStatus;
 import org.mailpulse.campaign.CampaignStatus.Transition;
 import org.mailpulse.campaign.repository.CampaignRepository;
+import org.mailpulse.campaign.repository.CampaignStatsRepository;
 import org.mailpulse.campaign.repository.CampaignStatusRepository;
+import org.mailpulse.common.Cursor;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.message.MessageStatus;
 import org.mailpulse.message.repository.CampaignRecipientRepository;
 import org.mailpulse.template.repository.TemplateRepository;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,11 +38,13 @@ public class CampaignService {
     private final CampaignStatusRepository statuses;
     private final CampaignRecipientRepository recipients;
     private final TemplateRepository templates;
+    private final CampaignStatsRepository counts;
     private final Pool pool;
 
     public CampaignService(CampaignRepository campaigns, CampaignStatusRepository statuses, CampaignRecipientRepository recipients,
-                           TemplateRepository templates, Pool pool) {
+                           TemplateRepository templates, CampaignStatsRepository counts, Pool pool) {
         this.campaigns = campaigns;
+        this.counts = counts;
         this.statuses = statuses;
         this.recipients = recipients;
         this.templates = templates;
@@ -63,21 +71,37 @@ public class CampaignService {
         var query = status == null
                 ? campaigns.findAll(Sort.by("createdAt").descending())
                 : campaigns.find("status", Sort.by("createdAt").descending(), status);
-        return Pages.of(query, page, c -> CampaignView.of(c, null));
+        return Pages.of(query, page, c -> c).chain(campaignsPage -> counts.of(campaignsPage.items().stream().map(c -> c.id).toList())
+                .map(kept -> campaignsPage.map(c -> CampaignView.of(c, byStatus(kept.get(c.id))))));
     }
 
     @WithSession
     public Uni<CampaignView> find(UUID id) {
-        return campaigns.findById(id).onItem().ifNotNull().transformToUni(campaign -> statuses.counts(id).map(counts -> CampaignView.of(campaign, counts)));
+        return campaigns.findById(id).onItem().ifNotNull()
+                .transformToUni(campaign -> counts.of(id).map(kept -> CampaignView.of(campaign, byStatus(kept))));
     }
 
-    /** The campaign's messages, by address, optionally of one status. */
+    private static Map<String, Long> byStatus(CampaignStatsRepository.Counts kept) {
+        return kept == null ? null : kept.byStatus();
+    }
+
+    /** The campaign's messages, by address, optionally of one status; pages by key, the total from the kept counts. */
     @WithSession
-    public Uni<PageResponse<RecipientView>> recipients(UUID id, MessageStatus status, Page page) {
-        var query = status == null
-                ? recipients.find("campaignId", Sort.by("email"), id)
-                : recipients.find("campaignId = ?1 and status = ?2", Sort.by("email"), id, status);
-        return Pages.of(query, page, RecipientView::of);
+    public Uni<PageResponse<RecipientView>> recipients(UUID id, MessageStatus status, KeysetPageRequest page) {
+        Cursor after = page.after(2);
+        List<String> where = new ArrayList<>(List.of("campaignId = :campaign"));
+        Parameters params = Parameters.with("campaign", id);
+        if (status != null) {
+            where.add("status = :status");
+            params.and("status", status);
+        }
+        if (after != null) {
+            where.add("(email > :email or (email = :email and customerId > :customer))");
+            params.and("email", after.text(0)).and("customer", after.uuid(1));
+        }
+        var query = recipients.find(String.join(" and ", where), Sort.by("email").and("customerId"), params);
+        return Pages.keyset(query, page, r -> Cursor.of(r.email, r.customerId), RecipientView::of,
+                () -> counts.of(id).map(kept -> kept == null ? 0L : status == null ? kept.recipients() : kept.status(status)));
     }
 
     /** Applies queue, pause or resume; 404 for an unknown campaign, 409 for a move its status does not allow. */

@@ -5,10 +5,11 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.campaign.repository.CampaignStatsRepository;
 import org.mailpulse.common.Rates;
+import org.mailpulse.message.MessageStatus;
 
 import java.util.UUID;
 
-/** Counts and rates of one campaign, from its messages' first times (each message counts once). */
+/** Counts and rates of one campaign, from the kept counts of its messages' first times (each message counts once). */
 @ApplicationScoped
 public class CampaignStats {
 
@@ -37,7 +38,8 @@ public class CampaignStats {
             long clicked = c.clicked();
             long bounced = c.bouncedHard() + c.bouncedSoft();
             return new Stats(c.recipients(), sent, delivered, c.bouncedHard(), c.bouncedSoft(),
-                    c.complained(), opened, clicked, c.unsubscribed(), c.failed(), c.suppressed(),
+                    c.complained(), opened, clicked, c.unsubscribed(),
+                    c.status(MessageStatus.FAILED) + c.status(MessageStatus.REJECTED), c.status(MessageStatus.SUPPRESSED),
                     Rates.of(delivered, sent), Rates.of(bounced, sent), Rates.of(c.complained(), sent), Rates.of(opened, delivered),
                     Rates.of(clicked, delivered), Rates.of(clicked, opened), Rates.of(c.unsubscribed(), sent));
         });

@@ -8,7 +8,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
 
-/** A campaign; {@code recipients} counts its messages by status (only on single reads). */
+/** A campaign; {@code recipients} counts its messages by status (the kept counts, every status present). */
 @RegisterForReflection
 public record CampaignView(UUID id, String name, UUID templateId, String status, Integer weekOfMonth, LocalDate generatedDate,
                            Instant scheduledAt, String pausedReason, Instant createdAt, Instant updatedAt, Map<String, Long> recipients) {

@@ -23,7 +23,7 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.mailpulse.common.ImportReport;
-import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Problem;
 import org.mailpulse.customer.service.CustomerImport;
@@ -60,8 +60,8 @@ public class CustomerResource {
     @GET
     @Operation(summary = "Customers, filtered by part of the email, active flag and country")
     public Uni<PageResponse<CustomerView>> list(@QueryParam("email") String email, @QueryParam("active") Boolean active,
-                                                @QueryParam("country") String country, @Valid @BeanParam PageRequest page) {
-        return customers.list(email, active, country, page.toPage());
+                                                @QueryParam("country") String country, @Valid @BeanParam KeysetPageRequest page) {
+        return customers.list(email, active, country, page);
     }
 
     @GET

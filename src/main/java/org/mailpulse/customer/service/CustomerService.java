@@ -2,14 +2,15 @@ package org.mailpulse.customer.service;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
+import org.mailpulse.common.Cursor;
 import org.mailpulse.common.Emails;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.customer.Customer;
@@ -46,7 +47,8 @@ public class CustomerService {
     }
 
     @WithSession
-    public Uni<PageResponse<CustomerView>> list(String email, Boolean active, String country, Page page) {
+    /** By address; pages by key from {@code page}'s cursor. */
+    public Uni<PageResponse<CustomerView>> list(String email, Boolean active, String country, KeysetPageRequest page) {
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (email != null && !email.isBlank()) {
@@ -61,10 +63,15 @@ public class CustomerService {
             where.add("country = :country");
             params.and("country", upper(country));
         }
+        Cursor after = page.after(1);
+        if (after != null) {
+            where.add("email > :after");
+            params.and("after", after.text(0));
+        }
         var query = where.isEmpty()
                 ? customers.findAll(Sort.by("email"))
                 : customers.find(String.join(" and ", where), Sort.by("email"), params);
-        return Pages.of(query, page, CustomerView::of);
+        return Pages.keyset(query, page, c -> Cursor.of(c.email), CustomerView::of);
     }
 
     @WithSession

@@ -1,9 +1,8 @@
 package org.mailpulse.ingest.quarantine;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.BeanParam;
@@ -13,7 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.Cursor;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 
@@ -37,9 +37,10 @@ public class QuarantineResource {
     @GET
     @WithSession
     @Operation(summary = "SQS messages that could not be processed, newest first, with the reason and the body")
-    public Uni<PageResponse<QuarantinedView>> list(@Valid @BeanParam PageRequest request) {
-        Page page = request.toPage();
-        var query = quarantine.findAll(Sort.descending("id"));
-        return Pages.of(query, page, q -> new QuarantinedView(q.id, q.sqsMessageId, q.reason, q.body, q.bodyTruncated, q.receivedAt));
+    public Uni<PageResponse<QuarantinedView>> list(@Valid @BeanParam KeysetPageRequest request) {
+        Cursor after = request.after(1);
+        var query = after == null ? quarantine.findAll(Sort.descending("id")) : quarantine.find("id < ?1", Sort.descending("id"), after.number(0));
+        return Pages.keyset(query, request, q -> Cursor.of(q.id),
+                q -> new QuarantinedView(q.id, q.sqsMessageId, q.reason, q.body, q.bodyTruncated, q.receivedAt));
     }
 }

@@ -37,8 +37,9 @@ public class DedupeKeyRepository {
             """;
 
     private static final String PRUNE = """
-            DELETE FROM ingest_dedupe WHERE notification_id IN (
-                SELECT notification_id FROM ingest_dedupe WHERE processed_at < now() - $1::bigint * interval '1 second' LIMIT $2)
+            DELETE FROM ingest_dedupe WHERE notification_id = ANY(ARRAY(
+                SELECT notification_id FROM ingest_dedupe WHERE processed_at < now() - $1::bigint * interval '1 second'
+                ORDER BY processed_at LIMIT $2))
             """;
 
     private final Pool pool;

@@ -7,6 +7,7 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Cursor;
 import org.mailpulse.report.ReportSummary;
 import org.mailpulse.ses.event.SesEventType;
 
@@ -24,9 +25,10 @@ public class ReportSummaryRepository implements PanacheRepositoryBase<ReportSumm
 
     /**
      * Summaries of mails sent in [{@code fromTime}, {@code toTime}), optionally of one report type, one user, and
-     * only those that saw an event of {@code eventType}.
+     * only those that saw an event of {@code eventType}; by mail time and id, after {@code after} if not null.
      */
-    public PanacheQuery<ReportSummary> search(Instant fromTime, Instant toTime, Integer reportType, String userId, SesEventType eventType) {
+    public PanacheQuery<ReportSummary> search(Instant fromTime, Instant toTime, Integer reportType, String userId, SesEventType eventType,
+                                              Cursor after) {
         Parameters params = Parameters.with("fromTime", fromTime).and("toTime", toTime);
         List<String> where = new ArrayList<>(List.of("mailTimestamp >= :fromTime and mailTimestamp < :toTime"));
         if (reportType != null) {
@@ -39,6 +41,10 @@ public class ReportSummaryRepository implements PanacheRepositoryBase<ReportSumm
         }
         if (eventType != null) {
             where.add(firstTimeField(eventType) + " is not null");
+        }
+        if (after != null) {
+            where.add("(mailTimestamp > :afterTime or (mailTimestamp = :afterTime and id > :afterId))");
+            params.and("afterTime", after.instant(0)).and("afterId", after.number(1));
         }
         return find(String.join(" and ", where), Sort.by("mailTimestamp").and("id"), params);
     }

@@ -6,17 +6,19 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.mailpulse.common.Cursor;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
@@ -96,12 +98,13 @@ public class ReportResource {
     @Operation(summary = "The per-message report (first time of each SES event), by mail date, report type, user and event type")
     public Uni<PageResponse<ReportSummary>> messages(@QueryParam("from") LocalDate from, @QueryParam("to") LocalDate to,
                                                      @QueryParam("reportType") Integer reportType, @QueryParam("userId") String userId,
-                                                     @QueryParam("eventType") String eventType, @Valid @BeanParam PageRequest page) {
+                                                     @QueryParam("eventType") String eventType, @Valid @BeanParam KeysetPageRequest page) {
         Range range = Range.of(from, to);
-        return Pages.of(summaries.search(range.start().atStartOfDay().toInstant(ZoneOffset.UTC),
+        return Pages.keyset(summaries.search(range.start().atStartOfDay().toInstant(ZoneOffset.UTC),
                 range.end().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC), reportType,
                 userId == null || userId.isBlank() ? null : userId,
-                eventType == null || eventType.isBlank() ? null : eventType(eventType)), page.toPage(), s -> s);
+                eventType == null || eventType.isBlank() ? null : eventType(eventType), page.after(2)),
+                page, s -> Cursor.of(s.mailTimestamp, s.id), s -> s);
     }
 
     @POST

@@ -72,8 +72,8 @@ public class SuppressionWriter {
             """;
 
     private static final String PRUNE_SOFT_BOUNCES = """
-            DELETE FROM soft_bounces WHERE ctid IN (
-                SELECT ctid FROM soft_bounces WHERE bounced_at < now() - $1::bigint * interval '1 second' LIMIT $2)
+            DELETE FROM soft_bounces WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM soft_bounces WHERE bounced_at < now() - $1::bigint * interval '1 second' ORDER BY bounced_at LIMIT $2))
             """;
 
     private final Pool pool;

@@ -21,7 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.mailpulse.common.PageRequest;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Problem;
 import org.mailpulse.suppression.SuppressionReason;
@@ -44,8 +44,8 @@ public class SuppressionResource {
 
     @GET
     @Operation(summary = "Suppressed addresses, optionally of one reason (bounce_soft, unsubscribe, manual, bounce_hard, complaint)")
-    public Uni<PageResponse<SuppressionView>> list(@QueryParam("reason") String reason, @Valid @BeanParam PageRequest page) {
-        return suppressions.list(reason == null || reason.isBlank() ? null : parseReason(reason), page.toPage());
+    public Uni<PageResponse<SuppressionView>> list(@QueryParam("reason") String reason, @Valid @BeanParam KeysetPageRequest page) {
+        return suppressions.list(reason == null || reason.isBlank() ? null : parseReason(reason), page);
     }
 
     @GET

@@ -2,12 +2,14 @@ package org.mailpulse.suppression.service;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.Cursor;
 import org.mailpulse.common.Emails;
+import org.mailpulse.common.KeysetPageRequest;
 import org.mailpulse.common.PageResponse;
 import org.mailpulse.common.Pages;
 import org.mailpulse.suppression.SuppressionReason;
@@ -15,6 +17,7 @@ import org.mailpulse.suppression.SuppressionSource;
 import org.mailpulse.suppression.repository.SuppressionRepository;
 import org.mailpulse.suppression.repository.SuppressionWriter;
 
+import java.util.ArrayList;
 import java.util.List;
 
 @ApplicationScoped
@@ -31,11 +34,23 @@ public class SuppressionService {
     }
 
     @WithSession
-    public Uni<PageResponse<SuppressionView>> list(SuppressionReason reason, Page page) {
-        var query = reason == null
+    /** By address; pages by key from {@code page}'s cursor. */
+    public Uni<PageResponse<SuppressionView>> list(SuppressionReason reason, KeysetPageRequest page) {
+        Cursor after = page.after(1);
+        List<String> where = new ArrayList<>();
+        Parameters params = new Parameters();
+        if (reason != null) {
+            where.add("reason = :reason");
+            params.and("reason", reason);
+        }
+        if (after != null) {
+            where.add("email > :after");
+            params.and("after", after.text(0));
+        }
+        var query = where.isEmpty()
                 ? suppressions.findAll(Sort.by("email"))
-                : suppressions.find("reason", Sort.by("email"), reason);
-        return Pages.of(query, page, SuppressionView::of);
+                : suppressions.find(String.join(" and ", where), Sort.by("email"), params);
+        return Pages.keyset(query, page, s -> Cursor.of(s.email), SuppressionView::of);
     }
 
     @WithSession

@@ -158,7 +158,7 @@ class GeneratedClientIT {
 
         assertThat(suppressions.suppressionGet(bo).getReason()).isEqualTo("bounce_hard");
         assertThat(suppressions.suppressionGet(cy).getReason()).isEqualTo("complaint");
-        assertThat(suppressions.suppressionList(0, "complaint", 50).getItems())
+        assertThat(suppressions.suppressionList(null, 0, "complaint", 50).getItems())
                 .allSatisfy(suppression -> assertThat(suppression.getReason()).isEqualTo("complaint"));
         String manual = "manual-" + run + "@example.com";
         SuppressionView put = suppressions.suppressionPut(manual, new SuppressRequest().reason("manual").detail("asked by phone"));
@@ -172,7 +172,7 @@ class GeneratedClientIT {
     void withoutTheTokenTheApiRefusesAndThePublicLinkStillAnswers() {
         ApiClient anonymous = new ApiClient();
         anonymous.updateBaseUri(base);
-        assertThatThrownBy(() -> new CustomersApi(anonymous).customerList(null, null, null, 0, 10))
+        assertThatThrownBy(() -> new CustomersApi(anonymous).customerList(null, null, null, null, 0, 10))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(401));
         // the unsubscribe link needs no token: an unknown one is the 404 page, not a 401
         assertThatThrownBy(() -> new UnsubscribeApi(anonymous).unsubscribeConfirm("not-a-token"))
@@ -180,7 +180,7 @@ class GeneratedClientIT {
     }
 
     private static Map<String, RecipientView> recipients(CampaignsApi campaigns, UUID campaign) throws ApiException {
-        return campaigns.campaignRecipients(campaign, 0, 50, null).getItems().stream()
+        return campaigns.campaignRecipients(campaign, null, 0, 50, null).getItems().stream()
                 .collect(Collectors.toMap(RecipientView::getEmail, Function.identity()));
     }
 

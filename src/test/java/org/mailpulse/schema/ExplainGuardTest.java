@@ -1,0 +1,257 @@
+package org.mailpulse.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.mailpulse.embedded.EmbeddedPostgresServer;
+import org.mailpulse.embedded.FreePort;
+
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every hot statement of ingestion, sending and the API, planned as the application runs it (a prepared statement
+ * with parameters, so a generic plan) against tables filled to realistic sizes, must not read a large table
+ * sequentially. The statements are the repositories' own constants, so a changed statement is checked as it is.
+ */
+class ExplainGuardTest {
+
+    /** A table with more rows than this is large: reading it whole on a hot path is a defect. */
+    private static final long LARGE = 10_000;
+
+    /** The hot statements, by repository class and constant name. */
+    private static final List<String> HOT = List.of(
+            // ingestion
+            "ingest.repository.DedupeKeyRepository.CLAIM",
+            "ingest.repository.DedupeKeyRepository.PRUNE",
+            "ingest.repository.QuarantineRepository.INSERT",
+            "customer.repository.CustomerIds.BY_EMAIL",
+            "message.repository.RecipientStatusWriter.LOCK",
+            "message.repository.RecipientStatusWriter.LOCK_BY_TAGS",
+            "message.repository.RecipientStatusWriter.UPDATE",
+            "message.repository.MessageEventWriter.INSERT",
+            "report.repository.MessageReportWriter.UPSERT_SUMMARY",
+            "report.repository.MessageReportWriter.INSERT_DETAIL",
+            "suppression.repository.SuppressionWriter.UPSERT",
+            "suppression.repository.SuppressionWriter.RECORD_DELIVERIES",
+            "suppression.repository.SuppressionWriter.RECORD_SOFT_BOUNCES",
+            "suppression.repository.SuppressionWriter.SOFT_BOUNCES_IN_WINDOW",
+            "suppression.repository.SuppressionWriter.PRUNE_SOFT_BOUNCES",
+            // sending
+            "campaign.repository.SendLedger.RELEASE_SCHEDULED",
+            "campaign.repository.SendLedger.SUPPRESS_LATE",
+            "campaign.repository.SendLedger.RECOVER_UNSTARTED",
+            "campaign.repository.SendLedger.CLAIM",
+            "campaign.repository.SendLedger.TEMPLATES",
+            "campaign.repository.SendLedger.ISSUE_TOKENS",
+            "campaign.repository.SendLedger.RELEASE",
+            "campaign.repository.SendLedger.START_ATTEMPT",
+            "campaign.repository.SendLedger.SENT",
+            "campaign.repository.SendLedger.RETRY",
+            "campaign.repository.SendLedger.FAILED",
+            "campaign.repository.SendLedger.UNKNOWN",
+            "campaign.repository.SendLedger.STUCK",
+            "campaign.repository.CampaignStatusRepository.START_DUE",
+            "campaign.repository.CampaignStatusRepository.COMPLETE_FINISHED",
+            "campaign.repository.CampaignCountsRepository.FOLD",
+            "report.repository.ReputationRatesRepository.RATES",
+            // the API
+            "campaign.repository.CampaignStatsRepository.KEPT",
+            "campaign.repository.CampaignStatusRepository.MOVE",
+            "campaign.repository.CampaignStatusRepository.STATUS",
+            "campaign.repository.CampaignStatusRepository.RELEASE_RECIPIENTS",
+            "campaign.repository.EnrolmentRepository.CAMPAIGN",
+            "campaign.repository.EnrolmentRepository.ENROL",
+            "customer.repository.CustomerImportRepository.UPSERT",
+            "unsubscribe.repository.UnsubscribeTokenStore.FIND",
+            "unsubscribe.repository.UnsubscribeTokenStore.USE");
+
+    private static EmbeddedPostgresServer server;
+    private static Connection connection;
+
+    @BeforeAll
+    static void fillTables() throws Exception {
+        server = EmbeddedPostgresServer.start(Files.createTempDirectory("mailpulse-explain-pg"), FreePort.find());
+        Flyway.configure().dataSource(server.jdbcUrl(), EmbeddedPostgresServer.username(), "").load().migrate();
+        connection = DriverManager.getConnection(server.jdbcUrl(), EmbeddedPostgresServer.username(), "");
+        try (Statement s = connection.createStatement()) {
+            for (String sql : VOLUMES) {
+                s.execute(sql);
+            }
+            s.execute("ANALYZE");
+            s.execute("SET plan_cache_mode = force_generic_plan");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws SQLException {
+        if (connection != null) {
+            connection.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> noHotStatementReadsALargeTableWhole() {
+        return HOT.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            List<String> scans = sequentialScansOfLargeTables(plan(name, statement(name)));
+            assertThat(scans).as("sequential scans of large tables in the generic plan of %s", name).isEmpty();
+        }));
+    }
+
+    /** The guard itself: a statement that can only be answered by reading a large table whole is caught. */
+    @TestFactory
+    Stream<DynamicTest> aSequentialScanOfALargeTableIsCaught() {
+        return Stream.of(DynamicTest.dynamicTest("customers by name", () -> assertThat(sequentialScansOfLargeTables(
+                plan("probe", "SELECT customer_id FROM customers WHERE name = $1"))).containsExactly("customers")));
+    }
+
+    private static String statement(String name) throws ReflectiveOperationException {
+        int dot = name.lastIndexOf('.');
+        Field field = Class.forName("org.mailpulse." + name.substring(0, dot)).getDeclaredField(name.substring(dot + 1));
+        field.setAccessible(true);
+        return (String) field.get(null);
+    }
+
+    private static JsonNode plan(String name, String sql) throws Exception {
+        String prepared = "hot_" + Integer.toHexString(name.hashCode() & 0x7fffffff);
+        try (Statement s = connection.createStatement()) {
+            s.execute("DEALLOCATE ALL");
+            s.execute("PREPARE " + prepared + " AS " + sql);
+            int parameters;
+            try (ResultSet rs = s.executeQuery("SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE name = '" + prepared + "'")) {
+                rs.next();
+                parameters = rs.getInt(1);
+            }
+            String args = parameters == 0 ? "" : "(" + String.join(", ", java.util.Collections.nCopies(parameters, "NULL")) + ")";
+            try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE " + prepared + args)) {
+                rs.next();
+                return new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
+            }
+        }
+    }
+
+    private static List<String> sequentialScansOfLargeTables(JsonNode plan) throws SQLException {
+        List<String> found = new ArrayList<>();
+        collect(plan, found);
+        return found;
+    }
+
+    private static void collect(JsonNode node, List<String> found) throws SQLException {
+        if ("Seq Scan".equals(node.path("Node Type").asText()) && rows(node.path("Relation Name").asText()) > LARGE) {
+            found.add(node.path("Relation Name").asText());
+        }
+        for (JsonNode child : node.path("Plans")) {
+            collect(child, found);
+        }
+    }
+
+    private static long rows(String table) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT reltuples::bigint FROM pg_class WHERE oid = '" + table + "'::regclass")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * A sender at scale: 200,000 customers, a campaign of 150,000 messages being sent (most already sent, a slice
+     * ready), older campaigns, 100,000 suppressions and tokens, 200,000 dedupe keys and history rows.
+     */
+    private static final List<String> VOLUMES = List.of(
+            """
+            INSERT INTO templates (template_id, name, provider, provider_template_name)
+            VALUES ('00000000-0000-0000-0000-000000000001', 't', 'ses', 'weekly')
+            """,
+            """
+            INSERT INTO campaigns (campaign_id, campaign_name, template_id, status)
+            SELECT ('00000000-0000-0000-0001-' || lpad(i::text, 12, '0'))::uuid, 'c' || i,
+                   '00000000-0000-0000-0000-000000000001', CASE WHEN i = 1 THEN 'sending' WHEN i < 5 THEN 'paused' ELSE 'done' END
+            FROM generate_series(1, 40) i
+            """,
+            """
+            INSERT INTO customers (customer_id, email, name, country, is_active)
+            SELECT ('00000000-0000-0000-0002-' || lpad(i::text, 12, '0'))::uuid, 'user' || i || '@example' || (i % 50) || '.com',
+                   'Name ' || i, 'NL', i % 100 <> 0
+            FROM generate_series(1, 200000) i
+            """,
+            """
+            INSERT INTO campaign_recipients (campaign_id, customer_id, email, status, status_rank, ses_message_id, sent_at,
+                                             delivered_at, opened_at, bounce_type, next_attempt_at)
+            SELECT ('00000000-0000-0000-0001-' || lpad(c::text, 12, '0'))::uuid, ('00000000-0000-0000-0002-' || lpad(i::text, 12, '0'))::uuid,
+                   'user' || i || '@example' || (i % 50) || '.com',
+                   CASE WHEN c = 1 AND i % 20 = 0 THEN 'READY_TO_SEND' WHEN c = 1 AND i % 20 = 1 THEN 'SENDING'
+                        WHEN i % 10 = 2 THEN 'BOUNCED' WHEN i % 10 = 3 THEN 'OPENED' ELSE 'DELIVERED' END,
+                   0,
+                   CASE WHEN c = 1 AND i % 20 IN (0, 1) THEN NULL ELSE 'ses-' || c || '-' || i END,
+                   CASE WHEN c = 1 AND i % 20 IN (0, 1) THEN NULL ELSE now() - (i % 720) * interval '1 hour' END,
+                   CASE WHEN i % 10 NOT IN (0, 1, 2) THEN now() - (i % 720) * interval '1 hour' END,
+                   CASE WHEN i % 10 = 3 THEN now() - (i % 720) * interval '1 hour' END,
+                   CASE WHEN i % 10 = 2 THEN CASE WHEN i % 3 = 0 THEN 'hard' ELSE 'soft' END END,
+                   NULL
+            FROM generate_series(1, 200000) i, LATERAL (SELECT CASE WHEN i <= 150000 THEN 1 ELSE 2 + i % 38 END AS c) k
+            """,
+            """
+            INSERT INTO suppression_list (email, reason, reason_rank, source)
+            SELECT 'gone' || i || '@example.com', CASE WHEN i % 2 = 0 THEN 'bounce_hard' ELSE 'unsubscribe' END,
+                   CASE WHEN i % 2 = 0 THEN 3 ELSE 1 END, 'ses'
+            FROM generate_series(1, 100000) i
+            """,
+            """
+            INSERT INTO unsubscribe_tokens (token_id, token_hash, email, campaign_id, customer_id, expires_at)
+            SELECT gen_random_uuid(), sha256(i::text::bytea), 'user' || i || '@example' || (i % 50) || '.com',
+                   '00000000-0000-0000-0001-000000000001', ('00000000-0000-0000-0002-' || lpad(i::text, 12, '0'))::uuid,
+                   now() + interval '30 days'
+            FROM generate_series(1, 100000) i
+            """,
+            """
+            INSERT INTO ingest_dedupe (notification_id, processed_at)
+            SELECT 'n-' || i, now() - (i % 1440) * interval '10 minutes' FROM generate_series(1, 200000) i
+            """,
+            """
+            INSERT INTO ingest_quarantine (sqs_message_id, reason, body)
+            SELECT 'q-' || i, 'malformed', '{}' FROM generate_series(1, 20000) i
+            """,
+            """
+            INSERT INTO soft_bounces (email, bounced_at, notification_id)
+            SELECT 'user' || i || '@example' || (i % 50) || '.com', now() - (i % 1440) * interval '10 minutes', 's-' || i
+            FROM generate_series(1, 100000) i
+            """,
+            """
+            INSERT INTO address_deliveries (email, last_delivery_at)
+            SELECT 'user' || i || '@example' || (i % 50) || '.com', now() - (i % 1440) * interval '10 minutes'
+            FROM generate_series(1, 100000) i
+            """,
+            """
+            INSERT INTO email_events_op (event_id, notification_id, event_type, email, campaign_id, ses_message_id, status, event_time)
+            SELECT gen_random_uuid(), 'n-' || i, 'delivery', 'user' || i || '@example.com', '00000000-0000-0000-0001-000000000001',
+                   'ses-1-' || i, 'DELIVERED', now() - (i % 600) * interval '1 minute'
+            FROM generate_series(1, 200000) i
+            """,
+            """
+            INSERT INTO ses_report_summary (message_id, campaign_id, user_email, mail_timestamp)
+            SELECT 'ses-1-' || i, '00000000-0000-0000-0001-000000000001', 'user' || i || '@example.com', now() - (i % 600) * interval '1 minute'
+            FROM generate_series(1, 100000) i
+            """,
+            """
+            INSERT INTO ses_report_detail (notification_message_id, report_id, event_type, message_id, event_time)
+            SELECT 'n-' || i, i, 'delivery', 'ses-1-' || i, now() - (i % 600) * interval '1 minute'
+            FROM generate_series(1, 100000) i
+            """);
+}
