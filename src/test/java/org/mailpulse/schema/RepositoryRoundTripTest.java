@@ -70,7 +70,7 @@ class RepositoryRoundTripTest {
         Template template = template();
         Campaign campaign = new Campaign();
         campaign.name = "Spring news";
-        campaign.status = CampaignStatus.QUEUED;
+        campaign.status = CampaignStatus.PAUSED; // a queued campaign would be picked up by the running sender
         campaign.weekOfMonth = 2;
         campaign.generatedDate = LocalDate.of(2026, 11, 9);
         CampaignRecipient recipient = new CampaignRecipient();
@@ -104,7 +104,7 @@ class RepositoryRoundTripTest {
             assertThat(found.weekOfMonth).isEqualTo(3);
         });
         asserter.assertThat(() -> Panache.withSession(() -> campaigns.findById(campaign.id)), found -> {
-            assertThat(found.status).isEqualTo(CampaignStatus.QUEUED);
+            assertThat(found.status).isEqualTo(CampaignStatus.PAUSED);
             assertThat(found.generatedDate).isEqualTo(LocalDate.of(2026, 11, 9));
             assertThat(found.templateId).isEqualTo(template.id);
         });
