@@ -16,7 +16,8 @@ import java.util.function.BooleanSupplier;
  * One long-polling consumer that keeps its round trips overlapped: up to {@code batchesPerPoller} batches are
  * applied at once, one more is received while they run (it waits for the next free slot), and the delete of a
  * committed batch is issued without holding up anything (its failure only means a redelivery, which deduplication
- * absorbs). So one poller holds at most (batchesPerPoller + 1) · 10 messages. A message is deleted only after
+ * absorbs; at most {@code batchesPerPoller} deletes are outstanding). So one poller holds at most
+ * (batchesPerPoller + 1) · 10 messages and 1 + 2 · batchesPerPoller SQS connections. A message is deleted only after
  * {@link BatchProcessor} reported its effects committed. All state is touched on this poller's Vert.x context only.
  */
 final class SqsPoller {
@@ -80,7 +81,8 @@ final class SqsPoller {
             stopIfIdle();
             return;
         }
-        if (receiving || pausing || prefetched != null) {
+        // Deletes are not waited for, but bounded: when SQS answers them slowly, receiving waits until they catch up.
+        if (receiving || pausing || prefetched != null || deleting >= batchesPerPoller) {
             return;
         }
         receiving = true;
@@ -124,7 +126,7 @@ final class SqsPoller {
         deleting++;
         queue.delete(committed, context).subscribe().with(ignored -> {
             deleting--;
-            stopIfIdle();
+            receiveNext();
         });
     }
 
