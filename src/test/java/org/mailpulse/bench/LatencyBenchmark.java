@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the replica through a {@link org.mailpulse.testsupport.LatencyProxy}, half the delay each way), default settings.
  * Per round trip: a queue of its own is filled with the IngestBenchmark's event mix, then a fresh instance of the
  * packaged application drains it alone. Not part of the suite; needs {@code target/quarkus-app}:
- * {@code ./mvnw -B -ntp package -DskipTests && ./mvnw -B -ntp test -Dtest=LatencyBenchmark -Dbench.events=20000}.
+ * {@code ./mvnw -B -ntp package -DskipTests && ./mvnw -B -ntp test -Dtest=LatencyBenchmark -Dbench.events=12000};
+ * {@code -Dbench.rtt.ms=20} picks the round trips, {@code -Dbench.replica.options="-Dmailpulse.ingest.pollers=4 ..."}
+ * changes the replica's settings. bench/latency.md explains the figures.
  */
 @QuarkusTest
 class LatencyBenchmark {
@@ -34,8 +36,8 @@ class LatencyBenchmark {
         Deadline deadline = Deadline.after(Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 30)));
         String run = "l" + UUID.randomUUID().toString().substring(0, 8);
         Report report = new Report();
-        report.text("settings", events + " events per round trip (IngestBenchmark's mix, 5 % exact duplicates), default pipeline settings, cores="
-                + Runtime.getRuntime().availableProcessors());
+        report.text("settings", events + " events per round trip (IngestBenchmark's mix, 5 % exact duplicates), replica options ["
+                + System.getProperty("bench.replica.options", "") + "] (none: the defaults), cores=" + Runtime.getRuntime().availableProcessors());
         try (BenchQueue queue = new BenchQueue(8); LatencyProxies proxies = LatencyProxies.start()) {
             for (int rtt : roundTrips) {
                 phase(report, queue, proxies, run, rtt, events, deadline);
@@ -58,7 +60,9 @@ class LatencyBenchmark {
 
         OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC);
         CpuMeter cpu = CpuMeter.start();
-        try (AppInstance instance = AppInstance.start("latency-" + rtt, proxies.launch(queueUrl))) {
+        String[] replicaOptions = System.getProperty("bench.replica.options", "").isBlank() ? new String[0]
+                : System.getProperty("bench.replica.options").trim().split("\\s+");
+        try (AppInstance instance = AppInstance.start("latency-" + rtt, proxies.launch(queueUrl).withOptions(replicaOptions))) {
             instance.awaitReady(Duration.ofMinutes(3));
             queue.awaitEmpty(queueUrl, deadline, "waiting for the replica at " + rtt + " ms to drain its queue");
             CpuMeter.Usage usage = cpu.stop();
