@@ -31,7 +31,7 @@ class LatencyBenchmark {
 
     @Test
     void drainsAtEachRoundTrip() throws Exception {
-        int events = Integer.getInteger("bench.events", 20_000);
+        int events = Integer.getInteger("bench.events", 12_000);
         int[] roundTrips = Arrays.stream(System.getProperty("bench.rtt.ms", "0,5,20").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         Deadline deadline = Deadline.after(Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 30)));
         String run = "l" + UUID.randomUUID().toString().substring(0, 8);
