@@ -23,8 +23,8 @@ import java.util.concurrent.Executor;
 
 /**
  * One received SQS batch, start to finish: parse every body, archive the events raw in MongoDB (idempotent
- * upserts) and, at the same time, apply them and quarantine the unprocessable ones in one PostgreSQL transaction. Only when that
- * committed are the messages handed back for deletion. A failure of a store propagates (nothing is deleted);
+ * upserts) and, at the same time, apply them and quarantine the unprocessable ones in one PostgreSQL transaction.
+ * Only when both succeeded are the messages handed back for deletion. A failure of a store propagates (nothing is deleted);
  * an event that PostgreSQL rejects as bad data is isolated and quarantined so it cannot block its batch.
  */
 @ApplicationScoped

@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the SQS pollers for the life of the application. When a batch fails (PostgreSQL, MongoDB or SQS
- * unreachable) nothing of it is deleted, its poller backs off exponentially (the pause grows with the failures of
- * all pollers in a row), and readiness reports DOWN until a batch succeeds again. On shutdown the pollers stop
- * receiving, finish the batches they hold and wait for their deletes.
+ * unreachable) nothing of it is deleted, its poller backs off exponentially ({@link SqsPoller}), and the ingestion
+ * health group reports DOWN until a batch succeeds again. On shutdown the pollers stop receiving, finish the
+ * batches they hold and wait for their deletes.
  */
 @ApplicationScoped
 public class IngestPipeline implements SqsPoller.Outcomes {
@@ -42,8 +42,8 @@ public class IngestPipeline implements SqsPoller.Outcomes {
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private final List<SqsPoller> pollers = new ArrayList<>();
 
-    public IngestPipeline(MailPulseConfig config, IngestFlowConfig flow, SqsAsyncClient sqs, BatchProcessor processor, SesEventArchive archive, IngestMetrics metrics,
-                          Vertx vertx) {
+    public IngestPipeline(MailPulseConfig config, IngestFlowConfig flow, SqsAsyncClient sqs, BatchProcessor processor, SesEventArchive archive,
+                          IngestMetrics metrics, Vertx vertx) {
         this.config = config;
         this.flow = flow;
         this.sqs = sqs;
