@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 /**
  * How many batches each poller keeps in flight. With the queue and the stores milliseconds away a batch spends most
  * of its time waiting for round trips, so a replica's rate is pollers × batches-per-poller × 10 / batch time
- * (README, "Capacity at production latency").
+ * (README, "Benchmark: ingestion at production latency").
  */
 @ConfigMapping(prefix = "mailpulse.ingest.flow")
 public interface IngestFlowConfig {
