@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The proxy in front of a plain TCP server on loopback: each direction's delay, and the byte stream unchanged. */
 class LatencyProxyTest {
 
-    private static final Duration DELAY = Duration.ofMillis(250);
+    private static final Duration DELAY = Duration.ofMillis(400);
 
     private ServerSocket upstream;
     private LatencyProxy proxy;
@@ -51,20 +51,25 @@ class LatencyProxyTest {
         upstream.close();
     }
 
+    // The undelayed direction is measured as the fastest of a few bytes after a warm-up, so that a busy machine's
+    // scheduling hiccup is not mistaken for a delay.
+
     @Test
     void delaysOnlyTheClientToServerDirection() throws Exception {
-        proxy.delay(DELAY, Duration.ZERO);
         try (Socket client = connect(); Socket server = accepted.poll(10, TimeUnit.SECONDS)) {
+            warmUp(client, server);
+            proxy.delay(DELAY, Duration.ZERO);
             assertThat(oneWay(client, server)).as("client to server").isGreaterThanOrEqualTo(DELAY);
-            assertThat(oneWay(server, client)).as("server to client").isLessThan(DELAY);
+            assertThat(fastest(server, client)).as("server to client").isLessThan(DELAY);
         }
     }
 
     @Test
     void delaysOnlyTheServerToClientDirection() throws Exception {
-        proxy.delay(Duration.ZERO, DELAY);
         try (Socket client = connect(); Socket server = accepted.poll(10, TimeUnit.SECONDS)) {
-            assertThat(oneWay(client, server)).as("client to server").isLessThan(DELAY);
+            warmUp(client, server);
+            proxy.delay(Duration.ZERO, DELAY);
+            assertThat(fastest(client, server)).as("client to server").isLessThan(DELAY);
             assertThat(oneWay(server, client)).as("server to client").isGreaterThanOrEqualTo(DELAY);
         }
     }
@@ -104,6 +109,22 @@ class LatencyProxyTest {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(30_000);
         return socket;
+    }
+
+    private static void warmUp(Socket client, Socket server) throws IOException {
+        for (int i = 0; i < 3; i++) {
+            oneWay(client, server);
+            oneWay(server, client);
+        }
+    }
+
+    private static Duration fastest(Socket from, Socket to) throws IOException {
+        Duration fastest = oneWay(from, to);
+        for (int i = 0; i < 4; i++) {
+            Duration next = oneWay(from, to);
+            fastest = next.compareTo(fastest) < 0 ? next : fastest;
+        }
+        return fastest;
     }
 
     /** How long one byte takes from one end to the other. */
