@@ -62,8 +62,8 @@ public interface MailPulseConfig {
         @WithDefault("30s")
         Duration deadLetterCheckEvery();
 
-        /** Concurrent long-pollers per replica; each holds at most one batch in flight. */
-        @WithDefault("4")
+        /** Concurrent long-pollers per replica; each applies up to mailpulse.ingest.flow.batches-per-poller batches at once. */
+        @WithDefault("8")
         int pollers();
 
         /** Messages per receive, 1 to 10. */

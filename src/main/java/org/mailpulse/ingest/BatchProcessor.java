@@ -24,8 +24,8 @@ import java.util.concurrent.Executor;
 
 /**
  * One received SQS batch, start to finish: parse every body, archive the events raw in MongoDB (idempotent
- * upserts), then apply them and quarantine the unprocessable ones in one PostgreSQL transaction. Only when that
- * committed are the messages handed back for deletion. A failure of a store propagates (nothing is deleted);
+ * upserts) and, at the same time, apply them and quarantine the unprocessable ones in one PostgreSQL transaction.
+ * Only when both succeeded are the messages handed back for deletion. A failure of a store propagates (nothing is deleted);
  * an event that PostgreSQL rejects as bad data is isolated and quarantined so it cannot block its batch.
  */
 @ApplicationScoped
@@ -60,13 +60,18 @@ public class BatchProcessor {
     private Uni<List<Message>> process(List<Message> messages, SnsEnvelopeGate.Screened screened, Executor context, Instant started) {
         Classified batch = classify(screened.passed());
         batch.quarantined.addAll(screened.refused());
-        return archive.archive(batch.archived()).emitOn(context)
-                .chain(() -> pool.withTransaction(connection -> quarantine.insert(connection, batch.quarantined)
-                                .chain(() -> applier.apply(connection, batch.eventsOnly())))
-                        .onFailure(BatchProcessor::isDataError).recoverWithUni(failure -> {
-                            Log.warnf("Batch of %d rejected by PostgreSQL (%s); applying its events one by one", messages.size(), failure.getMessage());
-                            return applyOneByOne(batch, context);
-                        }))
+        // The archive and the transaction are independent (both idempotent, and nothing is deleted unless both
+        // succeeded), so their round trips overlap.
+        Uni<Void> archived = archive.archive(batch.archived()).emitOn(context);
+        Uni<ApplyResult> applied = pool.withTransaction(connection -> Uni.combine().all()
+                        .unis(quarantine.insert(connection, batch.quarantined), applier.apply(connection, batch.eventsOnly()))
+                        .collectFailures().with((ignored, result) -> result))
+                .emitOn(context)
+                .onFailure(BatchProcessor::isDataError).recoverWithUni(failure -> {
+                    Log.warnf("Batch of %d rejected by PostgreSQL (%s); applying its events one by one", messages.size(), failure.getMessage());
+                    return applyOneByOne(batch, context);
+                });
+        return Uni.combine().all().unis(archived, applied).collectFailures().with((ignored, result) -> result)
                 .map(result -> {
                     record(batch, result, started);
                     snsGate.committed(screened);

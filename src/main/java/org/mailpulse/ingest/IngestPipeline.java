@@ -4,8 +4,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.VertxContext;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +15,6 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,14 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs the SQS pollers for the life of the application. When a cycle fails (PostgreSQL, MongoDB or SQS
- * unreachable) nothing is deleted, every poller backs off exponentially, and readiness reports DOWN until a cycle
- * succeeds again. On shutdown the pollers stop receiving and finish the batch they hold.
+ * Runs the SQS pollers for the life of the application. When a batch fails (PostgreSQL, MongoDB or SQS
+ * unreachable) nothing of it is deleted, its poller backs off exponentially ({@link SqsPoller}), and the ingestion
+ * health group reports DOWN until a batch succeeds again. On shutdown the pollers stop receiving, finish the
+ * batches they hold and wait for their deletes.
  */
 @ApplicationScoped
-public class IngestPipeline {
+public class IngestPipeline implements SqsPoller.Outcomes {
 
     private final MailPulseConfig config;
+    private final IngestFlowConfig flow;
     private final SqsAsyncClient sqs;
     private final BatchProcessor processor;
     private final SesEventArchive archive;
@@ -41,11 +40,12 @@ public class IngestPipeline {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
-    private final List<CountDownLatch> stopped = new ArrayList<>();
+    private final List<SqsPoller> pollers = new ArrayList<>();
 
-    public IngestPipeline(MailPulseConfig config, SqsAsyncClient sqs, BatchProcessor processor, SesEventArchive archive, IngestMetrics metrics,
-                          Vertx vertx) {
+    public IngestPipeline(MailPulseConfig config, IngestFlowConfig flow, SqsAsyncClient sqs, BatchProcessor processor, SesEventArchive archive,
+                          IngestMetrics metrics, Vertx vertx) {
         this.config = config;
+        this.flow = flow;
         this.sqs = sqs;
         this.processor = processor;
         this.archive = archive;
@@ -67,10 +67,14 @@ public class IngestPipeline {
             return;
         }
         running.set(true);
+        IngestQueue queue = new IngestQueue(sqs, ingest, ingest.queueUrl().get());
         for (int i = 0; i < ingest.pollers(); i++) {
-            start(new SqsPoller(i, sqs, processor, ingest, ingest.queueUrl().get(), contextExecutor()));
+            SqsPoller poller = new SqsPoller(i, queue, processor, ingest, flow.batchesPerPoller(), contextExecutor(), running::get, this);
+            pollers.add(poller);
+            poller.start();
         }
-        Log.infof("SES event ingestion started: %d pollers on %s", ingest.pollers(), ingest.queueUrl().get());
+        Log.infof("SES event ingestion started: %d pollers of %d batches each on %s", ingest.pollers(), flow.batchesPerPoller(),
+                ingest.queueUrl().get());
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -78,8 +82,12 @@ public class IngestPipeline {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.ingest().waitTimeSeconds() + 10L);
-        for (CountDownLatch latch : stopped) {
-            latch.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        pollers.forEach(SqsPoller::stop);
+        for (SqsPoller poller : pollers) {
+            if (!poller.stopped().await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                Log.warnf("Poller %d still held work at the shutdown deadline; its messages come back after their visibility timeout",
+                        poller.number());
+            }
         }
         Log.info("SES event ingestion stopped");
     }
@@ -97,29 +105,19 @@ public class IngestPipeline {
         return running.get();
     }
 
-    private void start(SqsPoller poller) {
-        CountDownLatch done = new CountDownLatch(1);
-        stopped.add(done);
-        Multi.createBy().repeating().uni(() -> cycle(poller)).whilst(ignored -> running.get())
-                .onTermination().invoke(done::countDown)
-                .subscribe().with(ignored -> { }, failure -> Log.errorf(failure, "Poller %d stopped unexpectedly", poller.number()));
+    @Override
+    public void succeeded(int poller) {
+        if (consecutiveFailures.getAndSet(0) > 0) {
+            Log.infof("SES event ingestion recovered (poller %d)", poller);
+        }
     }
 
-    private Uni<Integer> cycle(SqsPoller poller) {
-        return poller.pollOnce()
-                .invoke(() -> {
-                    if (consecutiveFailures.getAndSet(0) > 0) {
-                        Log.infof("SES event ingestion recovered (poller %d)", poller.number());
-                    }
-                })
-                .onFailure().recoverWithUni(failure -> {
-                    int failures = consecutiveFailures.incrementAndGet();
-                    metrics.batchFailed();
-                    lastFailure.set(failure.getClass().getSimpleName() + ": " + failure.getMessage());
-                    Duration pause = SqsPoller.backoff(config.ingest(), failures);
-                    Log.warnf("Poller %d: batch left on the queue (%s); retrying in %d ms", poller.number(), lastFailure.get(), pause.toMillis());
-                    return Uni.createFrom().item(0).onItem().delayIt().by(pause);
-                });
+    @Override
+    public void failed(int poller, Throwable failure, Duration pause) {
+        consecutiveFailures.incrementAndGet();
+        metrics.batchFailed();
+        lastFailure.set(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        Log.warnf("Poller %d: batch left on the queue (%s); retrying in %d ms", poller, lastFailure.get(), pause.toMillis());
     }
 
     /** Each poller runs on its own duplicated Vert.x context, as reactive PostgreSQL and Panache expect. */
