@@ -19,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,9 +62,6 @@ class EnrolmentBenchmark {
             return rows / seconds;
         }
     }
-
-    /** Stands for a null timestamptz parameter (List.of takes no null). */
-    private static final Object NULL_TIME = new Object();
 
     private final List<String> lines = new ArrayList<>();
 
@@ -180,16 +176,16 @@ class EnrolmentBenchmark {
         int n = 5_000;
         String[] emails = new String[n];
         String[] data = new String[n];
-        UUID[] ids = new UUID[n];
+        String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
             emails[i] = "explain-" + run + "-" + i + "@d" + (i % 97) + ".example";
             data[i] = "{\"name\": \"Person " + i + "\"}";
-            ids[i] = new UUID(System.currentTimeMillis() << 16 | 0x7000, 0x8000_0000_0000_0000L | i);
+            ids[i] = timeOrdered(i);
         }
-        explain(c, "explain.enrol", EnrolmentRepository.ENROL, List.of(
-                c.createArrayOf("text", emails), c.createArrayOf("text", data), c.createArrayOf("uuid", ids), UUID.fromString(campaign),
-                MessageStatus.CREATED.name(), (short) MessageStatus.CREATED.rank(), (short) MessageStatus.SUPPRESSED.rank(), NULL_TIME,
-                MessageStatus.SUPPRESSED.name()));
+        explain(c, "explain.enrol", EnrolmentRepository.ENROL, "text[], text[], uuid[], uuid, text, smallint, smallint, timestamptz, text",
+                List.of(array(emails), array(data), array(ids), quote(campaign), quote(MessageStatus.CREATED.name()),
+                        String.valueOf(MessageStatus.CREATED.rank()), String.valueOf(MessageStatus.SUPPRESSED.rank()), "NULL",
+                        quote(MessageStatus.SUPPRESSED.name())));
     }
 
     /** The same for one import statement of 5,000 rows, half of them existing customers. */
@@ -197,44 +193,34 @@ class EnrolmentBenchmark {
         int n = 5_000;
         String[] emails = new String[n];
         String[] names = new String[n];
-        UUID[] ids = new UUID[n];
+        String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
             emails[i] = i % 2 == 0 ? address("imp-" + run, i * 97L, true) : "explain-import-" + run + "-" + i + "@d.example";
             names[i] = "Person " + i;
-            ids[i] = new UUID(System.currentTimeMillis() << 16 | 0x7000, 0x8000_0000_0000_0000L | i);
+            ids[i] = timeOrdered(i);
         }
-        explain(c, "explain.import", CustomerImportRepository.UPSERT, List.of(c.createArrayOf("text", emails), c.createArrayOf("text", names),
-                c.createArrayOf("text", new String[n]), c.createArrayOf("text", new String[n]), c.createArrayOf("uuid", ids)));
+        explain(c, "explain.import", CustomerImportRepository.UPSERT, "text[], text[], text[], text[], uuid[]",
+                List.of(array(emails), array(names), "'{}'", "'{}'", array(ids)));
     }
 
-    private void explain(Connection c, String name, String sql, List<Object> params) throws SQLException {
+    /**
+     * The statement prepared with its own $n parameters and typed as the application binds them, so that its plan is
+     * the application's, then run once with the given SQL literals inside a transaction that is rolled back.
+     */
+    private void explain(Connection c, String name, String sql, String types, List<String> literals) throws SQLException {
         c.setAutoCommit(false);
         List<String> plan = new ArrayList<>();
-        try {
-            // The server-side PREPARE keeps the statement's own $n parameters, so its plan is the application's.
-            String types = String.join(", ", paramTypes(params));
-            execute(c, "PREPARE bench_stmt(" + types + ") AS " + sql);
-            StringBuilder call = new StringBuilder("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_stmt(");
-            for (int i = 0; i < params.size(); i++) {
-                call.append(i == 0 ? "?" : ", ?");
-            }
-            try (PreparedStatement st = c.prepareStatement(call.append(')').toString())) {
-                for (int i = 0; i < params.size(); i++) {
-                    if (params.get(i) == NULL_TIME) {
-                        st.setNull(i + 1, Types.TIMESTAMP_WITH_TIMEZONE);
-                    } else {
-                        st.setObject(i + 1, params.get(i));
-                    }
-                }
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        plan.add(rs.getString(1));
-                    }
+        try (Statement st = c.createStatement()) {
+            st.execute("PREPARE bench_stmt(" + types + ") AS " + sql);
+            try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_stmt(" + String.join(", ", literals) + ")")) {
+                while (rs.next()) {
+                    plan.add(rs.getString(1));
                 }
             }
         } finally {
             c.rollback();
             c.setAutoCommit(true);
+            execute(c, "DEALLOCATE ALL");
         }
         plan.forEach(line -> System.out.println("PLAN " + name + " " + line));
         boolean firstBuffers = true;
@@ -249,13 +235,21 @@ class EnrolmentBenchmark {
         }
     }
 
-    private static List<String> paramTypes(List<Object> params) throws SQLException {
-        List<String> types = new ArrayList<>();
-        for (Object p : params) {
-            types.add(p instanceof java.sql.Array a ? a.getBaseTypeName() + "[]" : p instanceof UUID ? "uuid" : p instanceof Short ? "smallint"
-                    : p == NULL_TIME ? "timestamptz" : "text");
+    private static String timeOrdered(int i) {
+        return new UUID(System.currentTimeMillis() << 16 | 0x7000, 0x8000_0000_0000_0000L | i).toString();
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** An array literal of quoted elements. */
+    private static String array(String[] values) {
+        StringBuilder literal = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            literal.append(i == 0 ? "" : ",").append('"').append(values[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
-        return types;
+        return quote(literal.append('}').toString());
     }
 
     private void summary(Settings s, List<Part> parts) {
