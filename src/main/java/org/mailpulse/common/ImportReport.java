@@ -27,12 +27,12 @@ public record ImportReport(long created, long updated, long suppressed, long rej
         private long rejectedCount;
         private final List<Rejection> rejected = new ArrayList<>();
 
-        public void created() {
-            created++;
+        public void created(long count) {
+            created += count;
         }
 
-        public void updated() {
-            updated++;
+        public void updated(long count) {
+            updated += count;
         }
 
         public void suppressed() {

@@ -26,16 +26,16 @@ public record EnrolmentReport(long enrolled, long suppressed, long alreadyEnroll
         private long rejectedCount;
         private final List<Rejection> rejected = new ArrayList<>();
 
-        public void enrolled() {
-            enrolled++;
+        public void enrolled(long count) {
+            enrolled += count;
         }
 
-        public void suppressed() {
-            suppressed++;
+        public void suppressed(long count) {
+            suppressed += count;
         }
 
-        public void alreadyEnrolled() {
-            alreadyEnrolled++;
+        public void alreadyEnrolled(long count) {
+            alreadyEnrolled += count;
         }
 
         public void reject(long line, String reason) {

@@ -10,14 +10,18 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
 import org.mailpulse.campaign.CampaignStatus;
 import org.mailpulse.campaign.repository.EnrolmentRepository;
+import org.mailpulse.common.AddressLanes;
+import org.mailpulse.common.BulkWriteConfig;
 import org.mailpulse.common.CsvChunks;
 import org.mailpulse.common.Emails;
+import org.mailpulse.common.TimeOrderedIds;
 import org.mailpulse.message.MessageStatus;
 
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +31,22 @@ import java.util.concurrent.Executor;
 /**
  * Enrols recipients into a campaign from JSON or CSV, a chunk at a time: unknown addresses become customers,
  * inactive customers are refused, suppressed addresses are enrolled as SUPPRESSED (so the campaign shows them,
- * but they are never sent), and the composite key makes a second enrolment of a customer a no-op.
+ * but they are never sent), and the composite key makes a second enrolment of a customer a no-op. A chunk is
+ * split among {@code mailpulse.bulk.writers} statements by address, written at once; the next chunk is read
+ * meanwhile and written when they have all committed, so a repeat in a later chunk counts as already enrolled.
  */
 @ApplicationScoped
 public class EnrolmentService {
 
-    static final int CHUNK = 1_000;
-
     private final EnrolmentRepository enrolments;
+    private final TimeOrderedIds ids;
+    private final BulkWriteConfig bulk;
     private final ObjectMapper json;
 
-    public EnrolmentService(EnrolmentRepository enrolments, ObjectMapper json) {
+    public EnrolmentService(EnrolmentRepository enrolments, TimeOrderedIds ids, BulkWriteConfig bulk, ObjectMapper json) {
         this.enrolments = enrolments;
+        this.ids = ids;
+        this.bulk = bulk;
         this.json = json;
     }
 
@@ -59,7 +67,8 @@ public class EnrolmentService {
     public Uni<EnrolmentReport> enrolCsv(UUID campaignId, InputStream body, Executor worker) {
         EnrolmentReport.Builder report = new EnrolmentReport.Builder();
         return target(campaignId)
-                .chain(target -> CsvChunks.read(body, CHUNK, worker)
+                .chain(target -> CsvChunks.read(body, bulk.chunkRows(), worker)
+                        .emitOn(worker, 2)
                         .onItem().transformToUniAndConcatenate(chunk -> write(campaignId, target, candidates(chunk), report))
                         .collect().last())
                 .map(ignored -> report.build());
@@ -103,7 +112,8 @@ public class EnrolmentService {
     }
 
     private Uni<Void> write(UUID campaignId, Target target, List<Candidate> chunk, EnrolmentReport.Builder report) {
-        Map<String, Candidate> valid = new LinkedHashMap<>();
+        Map<String, Candidate> valid = new HashMap<>();
+        List<Candidate> rows = new ArrayList<>(chunk.size());
         for (Candidate candidate : chunk) {
             String email = Emails.normalise(candidate.email());
             if (!Emails.isValid(email)) {
@@ -111,29 +121,36 @@ public class EnrolmentService {
             } else if (valid.containsKey(email)) {
                 report.reject(candidate.line(), "duplicate of line " + valid.get(email).line());
             } else {
-                valid.put(email, candidate);
+                Candidate normalised = new Candidate(candidate.line(), email, candidate.data());
+                valid.put(email, normalised);
+                rows.add(normalised);
             }
         }
-        if (valid.isEmpty()) {
+        List<Uni<EnrolmentRepository.Outcome>> writes = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (List<Candidate> lane : AddressLanes.split(rows, Candidate::email, bulk.writers())) {
+            if (!lane.isEmpty()) {
+                String[] emails = lane.stream().map(Candidate::email).toArray(String[]::new);
+                String[] data = lane.stream().map(c -> toJson(c.data())).toArray(String[]::new);
+                writes.add(enrolments.enrol(campaignId, emails, data, ids.next(emails.length), target.initial(), target.scheduledAt()));
+                sizes.add(emails.length);
+            }
+        }
+        if (writes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<String> emails = new ArrayList<>(valid.keySet());
-        String[] data = emails.stream().map(e -> toJson(valid.get(e).data())).toArray(String[]::new);
-        return enrolments.enrol(campaignId, emails.toArray(String[]::new), data, target.initial(), target.scheduledAt())
-                .invoke(outcomes -> {
-                    for (EnrolmentRepository.Outcome outcome : outcomes) {
-                        if (Boolean.FALSE.equals(outcome.active())) {
-                            report.reject(valid.get(outcome.email()).line(), "the customer is inactive");
-                        } else if (outcome.status() == null) {
-                            report.alreadyEnrolled();
-                        } else if (outcome.status() == MessageStatus.SUPPRESSED) {
-                            report.suppressed();
-                        } else {
-                            report.enrolled();
-                        }
-                    }
-                })
-                .replaceWithVoid();
+        return Uni.combine().all().unis(writes).with(EnrolmentRepository.Outcome.class, outcomes -> {
+            for (int i = 0; i < outcomes.size(); i++) {
+                EnrolmentRepository.Outcome outcome = outcomes.get(i);
+                for (String inactive : outcome.inactive()) {
+                    report.reject(valid.get(inactive).line(), "the customer is inactive");
+                }
+                report.enrolled(outcome.enrolled());
+                report.suppressed(outcome.suppressed());
+                report.alreadyEnrolled(sizes.get(i) - outcome.enrolled() - outcome.suppressed() - outcome.inactive().size());
+            }
+            return null;
+        }).replaceWithVoid();
     }
 
     private String toJson(Map<String, Object> data) {
@@ -144,10 +161,10 @@ public class EnrolmentService {
         }
     }
 
-    private static List<List<Candidate>> partition(List<Candidate> candidates) {
+    private List<List<Candidate>> partition(List<Candidate> candidates) {
         List<List<Candidate>> chunks = new ArrayList<>();
-        for (int from = 0; from < candidates.size(); from += CHUNK) {
-            chunks.add(candidates.subList(from, Math.min(candidates.size(), from + CHUNK)));
+        for (int from = 0; from < candidates.size(); from += bulk.chunkRows()) {
+            chunks.add(candidates.subList(from, Math.min(candidates.size(), from + bulk.chunkRows())));
         }
         return chunks;
     }

@@ -2,9 +2,12 @@ package org.mailpulse.customer.service;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.mailpulse.common.AddressLanes;
+import org.mailpulse.common.BulkWriteConfig;
 import org.mailpulse.common.CsvChunks;
 import org.mailpulse.common.Emails;
 import org.mailpulse.common.ImportReport;
+import org.mailpulse.common.TimeOrderedIds;
 import org.mailpulse.customer.repository.CustomerImportRepository;
 
 import java.io.InputStream;
@@ -16,22 +19,26 @@ import java.util.concurrent.Executor;
 
 /**
  * CSV import of customers ({@code email,name,company,country}), upserting by email: created, updated, or
- * rejected with the line and the reason. Chunks of rows are written as one statement each.
+ * rejected with the line and the reason. A chunk of rows is split among {@code mailpulse.bulk.writers}
+ * statements by address, written at once, while the next chunk is read.
  */
 @ApplicationScoped
 public class CustomerImport {
 
-    static final int CHUNK = 1_000;
-
     private final CustomerImportRepository customers;
+    private final TimeOrderedIds ids;
+    private final BulkWriteConfig bulk;
 
-    public CustomerImport(CustomerImportRepository customers) {
+    public CustomerImport(CustomerImportRepository customers, TimeOrderedIds ids, BulkWriteConfig bulk) {
         this.customers = customers;
+        this.ids = ids;
+        this.bulk = bulk;
     }
 
     public Uni<ImportReport> importCsv(InputStream body, Executor worker) {
         ImportReport.Builder report = new ImportReport.Builder();
-        return CsvChunks.read(body, CHUNK, worker)
+        return CsvChunks.read(body, bulk.chunkRows(), worker)
+                .emitOn(worker, 2)
                 .onItem().transformToUniAndConcatenate(chunk -> write(chunk, report))
                 .collect().last()
                 .map(ignored -> report.build());
@@ -61,20 +68,22 @@ public class CustomerImport {
                 rows.add(new String[]{address, cell(row, name), cell(row, company), countryCode == null ? null : countryCode.toUpperCase()});
             }
         }
-        if (rows.isEmpty()) {
+        List<Uni<CustomerImportRepository.Outcome>> writes = new ArrayList<>();
+        for (List<String[]> lane : AddressLanes.split(rows, r -> r[0], bulk.writers())) {
+            if (!lane.isEmpty()) {
+                writes.add(customers.upsert(column(lane, 0), column(lane, 1), column(lane, 2), column(lane, 3), ids.next(lane.size())));
+            }
+        }
+        if (writes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return customers.upsert(column(rows, 0), column(rows, 1), column(rows, 2), column(rows, 3))
-                .invoke(result -> {
-                    for (boolean created : result) {
-                        if (created) {
-                            report.created();
-                        } else {
-                            report.updated();
-                        }
-                    }
-                })
-                .replaceWithVoid();
+        return Uni.combine().all().unis(writes).with(CustomerImportRepository.Outcome.class, outcomes -> {
+            for (CustomerImportRepository.Outcome outcome : outcomes) {
+                report.created(outcome.created());
+                report.updated(outcome.updated());
+            }
+            return null;
+        }).replaceWithVoid();
     }
 
     private static String cell(CsvChunks.Row row, int column) {
