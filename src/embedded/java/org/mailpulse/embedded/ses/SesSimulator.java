@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       otherwise.</li>
  * </ul>
  * Without an upstream, stored templates are kept (so a template's subject can be rendered into events),
- * GetAccount answers a healthy account, and every other operation answers 200 {@code {}}.
+ * and every other operation answers 200 {@code {}}. GetAccount always describes the {@link #account() simulated account},
+ * whose quota SendEmail is admitted against (with or without an upstream).
  */
 public final class SesSimulator implements AutoCloseable {
 
@@ -54,7 +55,8 @@ public final class SesSimulator implements AutoCloseable {
 
     /**
      * Control over HTTP, for tests whose code cannot share objects with the simulator (another class loader):
-     * POST fail-next?count=N&fault=F, POST fail-for?address=A&fault=F, POST clear, GET send-times (epoch ms),
+     * POST fail-next?count=N&fault=F, POST fail-for?address=A&fault=F, POST clear, POST account?max24HourSend=&maxSendRate=&window=&sendingEnabled=
+     * ({@link SimulatedAccount}), GET send-times (epoch ms),
      * GET sent (the recorded mails), GET signatures (each SES request and who signed it: request, signature.accessKeyId,
      * signature.sessionToken).
      */
@@ -148,6 +150,7 @@ public final class SesSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> nextFaults = new ConcurrentLinkedQueue<>();
     private final Map<String, Fault> recipientFaults = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> templates = new ConcurrentHashMap<>();
+    private final SimulatedAccount account = new SimulatedAccount();
 
     private SesSimulator(HttpServer server, ExecutorService httpExecutor, Options options) {
         this.server = server;
@@ -194,6 +197,11 @@ public final class SesSimulator implements AutoCloseable {
 
     public Options options() {
         return options;
+    }
+
+    /** The account GetAccount describes and SendEmail is admitted against (answered here even with an upstream). */
+    public SimulatedAccount account() {
+        return account;
     }
 
     // ------------------------------------------------------------------ what happened
@@ -300,6 +308,8 @@ public final class SesSimulator implements AutoCloseable {
             }
             if ("POST".equals(method) && SEND_EMAIL_PATH.equals(normalised)) {
                 handleSend(exchange);
+            } else if ("GET".equals(method) && ACCOUNT_PATH.equals(normalised)) {
+                respond(exchange, 200, json.writeValueAsBytes(account.json(json, Instant.now())));
             } else {
                 handleOther(exchange, method, normalised);
             }
@@ -334,6 +344,7 @@ public final class SesSimulator implements AutoCloseable {
             case "POST fail-next" -> failNext(Integer.parseInt(query.getOrDefault("count", "1")), Fault.valueOf(query.get("fault")));
             case "POST fail-for" -> failFor(query.get("address"), Fault.valueOf(query.get("fault")));
             case "POST clear" -> clear();
+            case "POST account" -> account.configure(query);
             case "GET send-times" -> {
                 respond(exchange, 200, json.writeValueAsBytes(sendTimes().stream().map(Instant::toEpochMilli).toList()));
                 return;
@@ -377,6 +388,9 @@ public final class SesSimulator implements AutoCloseable {
             return;
         }
         if (upstream != null) {
+            if (refusedByAccount(exchange)) {
+                return;
+            }
             UpstreamForwarder.Response response = forward(exchange, body);
             if (response == null) {
                 return;
@@ -394,9 +408,21 @@ public final class SesSimulator implements AutoCloseable {
             error(exchange, 400, "BadRequestException", problem);
             return;
         }
+        if (refusedByAccount(exchange)) {
+            return;
+        }
         String messageId = SesIds.messageId();
         publishEvents(accept(mail, messageId));
         respond(exchange, 200, json.writeValueAsBytes(json.createObjectNode().put("MessageId", messageId)));
+    }
+
+    /** Answers the account's refusal (daily quota used up, sending paused) if it has one; otherwise counts the mail. */
+    private boolean refusedByAccount(HttpExchange exchange) throws IOException {
+        Fault refusal = account.admit(Instant.now());
+        if (refusal != null) {
+            error(exchange, refusal.status(), refusal.errorType(), refusal.message());
+        }
+        return refusal != null;
     }
 
     /**
@@ -461,9 +487,6 @@ public final class SesSimulator implements AutoCloseable {
                 return;
             }
             noteTemplate(method, path, body);
-        } else if ("GET".equals(method) && path.equals(ACCOUNT_PATH)) {
-            respond(exchange, 200, json.writeValueAsBytes(account()));
-            return;
         }
         respond(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
     }
@@ -500,19 +523,6 @@ public final class SesSimulator implements AutoCloseable {
             }
         });
         return subjects;
-    }
-
-    private ObjectNode account() {
-        ObjectNode account = json.createObjectNode();
-        account.put("DedicatedIpAutoWarmupEnabled", false);
-        account.put("EnforcementStatus", "HEALTHY");
-        account.put("ProductionAccessEnabled", true);
-        account.put("SendingEnabled", true);
-        ObjectNode quota = account.putObject("SendQuota");
-        quota.put("Max24HourSend", 50000.0);
-        quota.put("MaxSendRate", 14.0);
-        quota.put("SentLast24Hours", (double) sentMails.size());
-        return account;
     }
 
     // ------------------------------------------------------------------ plumbing
