@@ -38,9 +38,12 @@ public class SesMailer {
             if (service.statusCode() >= 500) {
                 return new SendOutcome.Transient(detail);
             }
-            // LimitExceeded (daily quota) and SendingPaused clear up later; the rest is about this message or setup.
-            if ("LimitExceededException".equals(code) || "SendingPausedException".equals(code)) {
-                return new SendOutcome.Transient(detail);
+            // The account's daily quota or its paused sending: nothing about this message, never a failure of it.
+            if ("LimitExceededException".equals(code)) {
+                return new SendOutcome.AccountRefused(SendOutcome.Refusal.DAILY_QUOTA, detail);
+            }
+            if ("SendingPausedException".equals(code)) {
+                return new SendOutcome.AccountRefused(SendOutcome.Refusal.SENDING_PAUSED, detail);
             }
             return new SendOutcome.Permanent(detail);
         }
