@@ -30,12 +30,17 @@ public class SendRateLimiter {
     static final Duration LATE_TOLERANCE = Duration.ofMillis(15);
     /** The first slot of a reservation is no sooner than this: the round trips before the first call fit in. */
     static final Duration LEAD = Duration.ofMillis(50);
+    /** How far one reservation follows the clock mapping back (see {@link #placed}). */
+    static final Duration SLEW = Duration.ofMillis(1);
 
     private final SendScheduleRepository schedule;
     private final QuotaGuard quota;
     private final DatabaseClock clock = new DatabaseClock();
     private final Counter missedSlots;
     private volatile long pausedUntilNanos = System.nanoTime();
+    /** The latest slot this replica was granted, by the schedule's clock and by this JVM's (guarded by this). */
+    private long lastSlotMicros = Long.MIN_VALUE;
+    private long lastSlotNanos;
 
     public SendRateLimiter(SendScheduleRepository schedule, QuotaGuard quota, MeterRegistry registry) {
         this.schedule = schedule;
@@ -77,8 +82,28 @@ public class SendRateLimiter {
         long sent = System.nanoTime();
         return schedule.reserve(count, spacing, LEAD.toNanos() / 1000).map(reservation -> {
             clock.sample(sent, System.nanoTime(), reservation.nowMicros());
-            return new Slots(reservation.granted(), clock.localNanos(reservation.firstMicros()), spacing);
+            return new Slots(reservation.granted(), placed(reservation.firstMicros(), reservation.granted(), spacing), spacing);
         });
+    }
+
+    /**
+     * This JVM's time of a reservation's first slot. When a better round trip has moved the clock mapping back since
+     * this replica's previous reservation, the slots follow it by at most {@link #SLEW} per reservation, so that they
+     * cannot bunch onto the previous ones.
+     */
+    private synchronized long placed(long firstMicros, int granted, long spacing) {
+        long mapped = clock.localNanos(firstMicros);
+        if (granted == 0) {
+            return mapped;
+        }
+        long first = lastSlotMicros == Long.MIN_VALUE || firstMicros <= lastSlotMicros ? mapped
+                : Math.max(mapped, lastSlotNanos + (firstMicros - lastSlotMicros) * 1000 - SLEW.toNanos());
+        long lastMicros = firstMicros + (granted - 1) * spacing;
+        if (lastMicros > lastSlotMicros) {
+            lastSlotMicros = lastMicros;
+            lastSlotNanos = first + (granted - 1) * spacing * 1000;
+        }
+        return first;
     }
 
     /** SES said slow down: no replica starts a send before the pause is over. */

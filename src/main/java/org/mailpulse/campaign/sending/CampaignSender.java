@@ -139,8 +139,12 @@ public class CampaignSender {
                             return Uni.createFrom().item(0);
                         }
                         Uni<Void> sends = Multi.createFrom().range(0, slots.granted())
+                                // One message's failure (its outcome could not be recorded) must not cancel the others' sends.
                                 .onItem().transformToUni(i -> sendOne(messages.get(i), claim.templates().get(messages.get(i).templateId()),
-                                        tokens.get(i), slots, i, onContext))
+                                        tokens.get(i), slots, i, onContext)
+                                        .onFailure().invoke(failure -> Log.warnf("Send to %s of campaign %s not recorded: %s",
+                                                Emails.mask(messages.get(i).email()), messages.get(i).campaignId(), failure.getMessage()))
+                                        .onFailure().recoverWithNull())
                                 .merge(Math.max(1, rate))
                                 .collect().last().replaceWithVoid();
                         return whenNearLastSlot(sends, slots).replaceWith(slots.granted());
@@ -185,11 +189,11 @@ public class CampaignSender {
         // The slot is waited for right before the call, so no database round trip sits between them to bunch calls up.
         return ledger.startAttempt(message)
                 .chain(started -> !started ? Uni.createFrom().voidItem().invoke(() -> unstarted.remove(message))
-                        : slots.await(slot)
+                        : slots.await(slot).replaceWith(true)
                                 // Nothing reached SES: hand the message back instead of leaving it for review.
-                                .onFailure().call(failure -> !unstarted.remove(message) ? Uni.createFrom().voidItem()
-                                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))
-                                .chain(() -> call(message, request, onContext)));
+                                .onFailure().recoverWithUni(failure -> (!unstarted.remove(message) ? Uni.createFrom().voidItem()
+                                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage())).replaceWith(false))
+                                .chain(inSlot -> inSlot ? call(message, request, onContext) : Uni.createFrom().voidItem()));
     }
 
     /** The SES call and its outcome, unless a shutdown has handed the message back meanwhile. */
