@@ -45,7 +45,7 @@ class SendRateIT {
                 instances.add(AppInstance.start("rate-" + replicas + "-" + i, options));
             }
             for (AppInstance instance : instances) {
-                instance.awaitReady(Duration.ofSeconds(90));
+                instance.awaitReady(Duration.ofSeconds(180));
             }
             String campaign = campaign();
             given().baseUri(TestServers.sesProxy()).post("/_simulator/clear").then().statusCode(200);

@@ -54,6 +54,9 @@ class SesMailerTest {
         SdkClientException refused = SdkClientException.builder().message("connect").cause(new ConnectException("Connection refused")).build();
         assertThat(SesMailer.classify(refused)).isInstanceOf(SendOutcome.Transient.class);
         assertThat(SesMailer.classify(new CompletionException(refused))).isInstanceOf(SendOutcome.Transient.class);
+        SdkClientException noConnection = SdkClientException.builder().message("Unable to execute HTTP request")
+                .cause(new Throwable("pool", new java.util.concurrent.TimeoutException("Acquire operation took longer than 10000 milliseconds."))).build();
+        assertThat(SesMailer.classify(new CompletionException(noConnection))).isInstanceOf(SendOutcome.Transient.class);
         assertThat(SesMailer.classify(ApiCallTimeoutException.create(1000))).isInstanceOf(SendOutcome.Unknown.class);
         assertThat(SesMailer.classify(SdkClientException.create("connection reset mid-call"))).isInstanceOf(SendOutcome.Unknown.class);
         assertThat(SesMailer.classify(new IllegalStateException("odd"))).isInstanceOf(SendOutcome.Unknown.class);
