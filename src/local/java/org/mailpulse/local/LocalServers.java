@@ -44,6 +44,9 @@ public class LocalServers implements ConfigSourceFactory {
         // produces the matching SES events on the local queue; any other address is delivered.
         SesSimulator ses = SesSimulator.start(FreePort.preferred(8005), SesSimulator.Options.defaults()
                 .withEventsQueue(sqs.endpoint(), sqs.inputQueueUrl()).withEventDelay(java.time.Duration.ofMillis(300)));
+        // The simulated account's quota, e.g. -Dmailpulse.local.ses.max-24-hour-send=200 -Dmailpulse.local.ses.max-send-rate=1 (a sandbox)
+        ses.account().quota(Double.parseDouble(System.getProperty("mailpulse.local.ses.max-24-hour-send", "50000")),
+                Double.parseDouble(System.getProperty("mailpulse.local.ses.max-send-rate", "14")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ses.close();
             mongo.close();

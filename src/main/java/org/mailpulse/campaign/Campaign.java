@@ -43,6 +43,10 @@ public class Campaign extends Timestamped {
     @Column(name = "paused_reason")
     public String pausedReason;
 
+    /** Who paused it ({@link PauseCause#code()}), which decides who resumes it; null unless paused. */
+    @Column(name = "paused_cause")
+    public String pausedCause;
+
     @PrePersist
     void onCreate() {
         if (id == null) {

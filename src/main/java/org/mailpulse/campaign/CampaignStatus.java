@@ -21,9 +21,15 @@ public enum CampaignStatus {
     public enum Transition {
         /** An operator queues a draft: it sends from now or from its scheduledAt. */
         QUEUE(QUEUED, DRAFT),
-        /** An operator, or the reputation guard for every campaign at once, pauses sending. */
+        /**
+         * An operator, or for every campaign at once the reputation guard or the SES quota guard (daily quota used up,
+         * account paused by SES), pauses sending; the {@link org.mailpulse.campaign.PauseCause} says which.
+         */
         PAUSE(PAUSED, QUEUED, SENDING),
-        /** An operator resumes a paused campaign; the sender starts it again. */
+        /**
+         * An operator resumes a paused campaign, or the SES quota guard one it paused for the daily quota once the
+         * rolling window frees quota ({@link org.mailpulse.campaign.PauseCause#resumesByItself()}); the sender starts it again.
+         */
         RESUME(QUEUED, PAUSED),
         /** The sender starts a queued campaign once its scheduledAt has come. */
         START(SENDING, QUEUED),

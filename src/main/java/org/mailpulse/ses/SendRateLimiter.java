@@ -4,40 +4,58 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.mailpulse.config.MailPulseConfig;
+import org.mailpulse.ses.quota.QuotaGuard;
 import org.mailpulse.ses.repository.SendScheduleRepository;
 
 import java.time.Duration;
 
 /**
- * Keeps all replicas together under {@code max-rate} SendEmail calls per second. The send slots form one schedule
- * in PostgreSQL ({@code send_rate_schedule}): a sender reserves as many consecutive slots as it claimed messages,
- * spaced (1 s + a margin for network jitter) / max-rate apart, so no window of one second holds more than max-rate
- * starts whichever replicas the slots went to. Each call then waits for its slot without blocking a thread; a call
- * that comes to its slot too late (a replica that fell behind, e.g. while its JIT warms up) reserves a fresh one
- * rather than going at once. A throttling answer from SES pushes the schedule back for every replica.
+ * Keeps all replicas together at the effective send rate ({@link QuotaGuard#effectiveRate()}: the configured
+ * {@code max-rate}, or the SES account's if lower) and within what is left of the 24-hour quota. The send slots
+ * form one schedule in PostgreSQL ({@code send_rate_schedule}): a sender reserves as many consecutive slots as it
+ * claimed messages, spaced (1 s + {@link #MARGIN}) / rate apart, so that rate + 1 consecutive slots span more than a
+ * second by the margin whichever replicas they went to. Each call waits for its slot without blocking a thread; one
+ * that comes to its slot more than {@link #LATE_TOLERANCE} late (a timer fired late on a busy machine) takes a fresh
+ * slot rather than going at once, so a late call never crowds the next slots. The margin less the tolerance covers
+ * the jitter between the call's start and its arrival at SES, and the replicas' clock error.
+ * <p>
+ * Slots are placed by the database's clock; each replica maps it to its own from the round trip with the least
+ * uncertainty seen ({@link DatabaseClock}). A throttling answer from SES pushes the schedule back for every replica.
  */
 @ApplicationScoped
 public class SendRateLimiter {
 
-    static final Duration MARGIN = Duration.ofMillis(200);
-    /** A call this late for its slot would crowd other replicas' slots: it takes a fresh slot instead. */
-    static final Duration LATE_TOLERANCE = MARGIN.dividedBy(4);
+    static final Duration MARGIN = Duration.ofMillis(40);
+    /** A call this late for its slot would crowd the next slots: it takes a fresh slot instead. */
+    static final Duration LATE_TOLERANCE = Duration.ofMillis(15);
+    /** The first slot of a reservation is no sooner than this: the round trips before the first call fit in. */
+    static final Duration LEAD = Duration.ofMillis(50);
+    /** How far one reservation follows the clock mapping back (see {@link #placed}). */
+    static final Duration SLEW = Duration.ofMillis(1);
 
     private final SendScheduleRepository schedule;
-    private final long spacingMicros;
+    private final QuotaGuard quota;
+    private final DatabaseClock clock = new DatabaseClock();
     private final Counter missedSlots;
     private volatile long pausedUntilNanos = System.nanoTime();
+    /** The latest slot this replica was granted, by the schedule's clock and by this JVM's (guarded by this). */
+    private long lastSlotMicros = Long.MIN_VALUE;
+    private long lastSlotNanos;
 
-    public SendRateLimiter(SendScheduleRepository schedule, MailPulseConfig config, MeterRegistry registry) {
+    public SendRateLimiter(SendScheduleRepository schedule, QuotaGuard quota, MeterRegistry registry) {
         this.schedule = schedule;
-        this.spacingMicros = spacingMicros(config.sending().maxRate());
+        this.quota = quota;
         this.missedSlots = registry.counter("mailpulse.send.slots.missed");
     }
 
-    /** The distance of two send slots: (1 s + the margin) / max-rate, so no second holds more than max-rate starts. */
-    static long spacingMicros(int maxRate) {
-        return Duration.ofSeconds(1).plus(MARGIN).toNanos() / 1000 / Math.max(1, maxRate);
+    /** SendEmail calls per second for all replicas together, now. */
+    public int rate() {
+        return quota.effectiveRate();
+    }
+
+    /** The distance of two send slots: (1 s + the margin) / rate, so no second holds more than rate starts. */
+    static long spacingMicros(int rate) {
+        return Duration.ofSeconds(1).plus(MARGIN).toNanos() / 1000 / Math.max(1, rate);
     }
 
     /** When slot {@code index} of slots starting at {@code firstNanos} is due; never before a throttling pause ends. */
@@ -56,16 +74,36 @@ public class SendRateLimiter {
     }
 
     /**
-     * Reserves {@code count} consecutive send slots. The database's clock is read somewhere within the round trip;
-     * its midpoint is taken for it, so replicas with slower round trips do not shift their slots onto the next ones.
+     * Reserves up to {@code count} consecutive send slots; fewer (down to none) when the 24-hour quota has no more
+     * left for all replicas together.
      */
     public Uni<Slots> reserve(int count) {
+        long spacing = spacingMicros(rate());
         long sent = System.nanoTime();
-        return schedule.reserve(count * spacingMicros).map(waitMicros -> {
-            long answered = System.nanoTime();
-            long waitNanos = Math.max(0, waitMicros) * 1000;
-            return new Slots(sent + (answered - sent) / 2 + waitNanos);
+        return schedule.reserve(count, spacing, LEAD.toNanos() / 1000).map(reservation -> {
+            clock.sample(sent, System.nanoTime(), reservation.nowMicros());
+            return new Slots(reservation.granted(), placed(reservation.firstMicros(), reservation.granted(), spacing), spacing);
         });
+    }
+
+    /**
+     * This JVM's time of a reservation's first slot. When a better round trip has moved the clock mapping back since
+     * this replica's previous reservation, the slots follow it by at most {@link #SLEW} per reservation, so that they
+     * cannot bunch onto the previous ones.
+     */
+    private synchronized long placed(long firstMicros, int granted, long spacing) {
+        long mapped = clock.localNanos(firstMicros);
+        if (granted == 0) {
+            return mapped;
+        }
+        long first = lastSlotMicros == Long.MIN_VALUE || firstMicros <= lastSlotMicros ? mapped
+                : Math.max(mapped, lastSlotNanos + (firstMicros - lastSlotMicros) * 1000 - SLEW.toNanos());
+        long lastMicros = firstMicros + (granted - 1) * spacing;
+        if (lastMicros > lastSlotMicros) {
+            lastSlotMicros = lastMicros;
+            lastSlotNanos = first + (granted - 1) * spacing * 1000;
+        }
+        return first;
     }
 
     /** SES said slow down: no replica starts a send before the pause is over. */
@@ -74,16 +112,40 @@ public class SendRateLimiter {
         return schedule.pause(pause);
     }
 
+    /** The daily quota had no slot left for a call that missed its own. */
+    public static final class QuotaUsedUpException extends RuntimeException {
+        QuotaUsedUpException() {
+            super("no send slot left in the 24-hour quota");
+        }
+    }
+
     /** Consecutive send slots, the first at {@code firstNanos} (this JVM's clock). */
     public final class Slots {
 
+        private final int granted;
         private final long firstNanos;
+        private final long spacingMicros;
 
-        Slots(long firstNanos) {
+        Slots(int granted, long firstNanos, long spacingMicros) {
+            this.granted = granted;
             this.firstNanos = firstNanos;
+            this.spacingMicros = spacingMicros;
         }
 
-        /** Completes when slot {@code index} (or, if that has passed, a fresh one) has come and no throttling pause is on. */
+        /** How many slots were granted: the first {@code granted()} claimed messages may be sent. */
+        public int granted() {
+            return granted;
+        }
+
+        /** When the last granted slot is due (this JVM's clock). */
+        public long lastDueNanos() {
+            return dueNanos(firstNanos, Math.max(0, granted - 1), spacingMicros, pausedUntilNanos);
+        }
+
+        /**
+         * Completes when slot {@code index} (or, if that has passed, a fresh one) has come and no throttling pause is
+         * on; fails with {@link QuotaUsedUpException} if a fresh one was needed and the quota has none left.
+         */
         public Uni<Void> await(int index) {
             long due = dueNanos(firstNanos, index, spacingMicros, pausedUntilNanos);
             long waitMillis = waitMillis(due, System.nanoTime());
@@ -95,7 +157,8 @@ public class SendRateLimiter {
                     return slot;
                 }
                 missedSlots.increment();
-                return reserve(1).chain(fresh -> fresh.await(0));
+                return reserve(1).chain(fresh -> fresh.granted() == 0
+                        ? Uni.createFrom().failure(new QuotaUsedUpException()) : fresh.await(0));
             });
         }
     }

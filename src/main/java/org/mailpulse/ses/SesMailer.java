@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /** One SendEmail call, its failure classified into a {@link SendOutcome}; never fails itself. */
 @ApplicationScoped
@@ -38,19 +39,36 @@ public class SesMailer {
             if (service.statusCode() >= 500) {
                 return new SendOutcome.Transient(detail);
             }
-            // LimitExceeded (daily quota) and SendingPaused clear up later; the rest is about this message or setup.
-            if ("LimitExceededException".equals(code) || "SendingPausedException".equals(code)) {
-                return new SendOutcome.Transient(detail);
+            // The account's daily quota or its paused sending: nothing about this message, never a failure of it.
+            if ("LimitExceededException".equals(code)) {
+                return new SendOutcome.AccountRefused(SendOutcome.Refusal.DAILY_QUOTA, detail);
+            }
+            if ("SendingPausedException".equals(code)) {
+                return new SendOutcome.AccountRefused(SendOutcome.Refusal.SENDING_PAUSED, detail);
             }
             return new SendOutcome.Permanent(detail);
         }
         if (t instanceof SdkClientException && hasCause(t, ConnectException.class)) {
             return new SendOutcome.Transient("SES unreachable: " + t.getMessage());
         }
+        // No connection of the client's pool came free in time: the request was never written, so it is safe to retry.
+        if (t instanceof SdkClientException && acquireTimeout(t)) {
+            return new SendOutcome.Transient("no SES connection free in time: " + t.getMessage());
+        }
         if (t instanceof SdkException) {
             return new SendOutcome.Unknown(t.getClass().getSimpleName() + ": " + t.getMessage());
         }
         return new SendOutcome.Unknown(t.toString());
+    }
+
+    /** The Netty client's "Acquire operation took longer than the configured maximum time" (a TimeoutException cause). */
+    static boolean acquireTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException && c.getMessage() != null && c.getMessage().startsWith("Acquire operation took longer")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

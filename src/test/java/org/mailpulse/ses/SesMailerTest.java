@@ -27,8 +27,8 @@ class SesMailerTest {
         expected.put(ses(429, "TooManyRequestsException"), SendOutcome.Throttled.class);
         expected.put(ses(400, "Throttling"), SendOutcome.Throttled.class);
         expected.put(ses(400, "ThrottlingException"), SendOutcome.Throttled.class);
-        expected.put(ses(400, "LimitExceededException"), SendOutcome.Transient.class);
-        expected.put(ses(400, "SendingPausedException"), SendOutcome.Transient.class);
+        expected.put(ses(400, "LimitExceededException"), SendOutcome.AccountRefused.class);
+        expected.put(ses(400, "SendingPausedException"), SendOutcome.AccountRefused.class);
         expected.put(ses(500, "InternalFailure"), SendOutcome.Transient.class);
         expected.put(ses(503, "ServiceUnavailable"), SendOutcome.Transient.class);
         expected.put(ses(400, "MessageRejected"), SendOutcome.Permanent.class);
@@ -42,6 +42,10 @@ class SesMailerTest {
             assertThat(SesMailer.classify(failure)).as(code).isInstanceOf(outcome);
             assertThat(SesMailer.classify(new CompletionException(failure))).as("%s inside a CompletionException", code).isInstanceOf(outcome);
         });
+        assertThat(SesMailer.classify(ses(400, "LimitExceededException"))).isEqualTo(new SendOutcome.AccountRefused(
+                SendOutcome.Refusal.DAILY_QUOTA, "LimitExceededException: message of LimitExceededException"));
+        assertThat(SesMailer.classify(ses(400, "SendingPausedException"))).extracting(o -> ((SendOutcome.AccountRefused) o).refusal())
+                .isEqualTo(SendOutcome.Refusal.SENDING_PAUSED);
         assertThat(SesMailer.classify(ses(400, "MessageRejected"))).isEqualTo(new SendOutcome.Permanent("MessageRejected: message of MessageRejected"));
     }
 
@@ -50,6 +54,9 @@ class SesMailerTest {
         SdkClientException refused = SdkClientException.builder().message("connect").cause(new ConnectException("Connection refused")).build();
         assertThat(SesMailer.classify(refused)).isInstanceOf(SendOutcome.Transient.class);
         assertThat(SesMailer.classify(new CompletionException(refused))).isInstanceOf(SendOutcome.Transient.class);
+        SdkClientException noConnection = SdkClientException.builder().message("Unable to execute HTTP request")
+                .cause(new Throwable("pool", new java.util.concurrent.TimeoutException("Acquire operation took longer than 10000 milliseconds."))).build();
+        assertThat(SesMailer.classify(new CompletionException(noConnection))).isInstanceOf(SendOutcome.Transient.class);
         assertThat(SesMailer.classify(ApiCallTimeoutException.create(1000))).isInstanceOf(SendOutcome.Unknown.class);
         assertThat(SesMailer.classify(SdkClientException.create("connection reset mid-call"))).isInstanceOf(SendOutcome.Unknown.class);
         assertThat(SesMailer.classify(new IllegalStateException("odd"))).isInstanceOf(SendOutcome.Unknown.class);

@@ -27,4 +27,18 @@ public final class SendTimes {
         }
         return busiest;
     }
+
+    /**
+     * The share of {@code rate} the calls used: calls / (rate × their span), where the span runs from the first call
+     * to one slot after the last (n calls exactly {@code 1/rate} apart use the whole rate).
+     */
+    public static double utilisation(List<Long> times, int rate) {
+        if (times.size() < 2) {
+            return 0;
+        }
+        long first = times.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long last = times.stream().mapToLong(Long::longValue).max().orElseThrow();
+        double spanSeconds = (last - first) / 1000.0 + 1.0 / rate;
+        return times.size() / (rate * spanSeconds);
+    }
 }

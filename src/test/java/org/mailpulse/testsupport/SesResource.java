@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public class SesResource implements QuarkusTestResourceLifecycleManager {
 
+    public static final double HARNESS_MAX_24_HOUR_SEND = 10_000_000;
+    public static final double HARNESS_MAX_SEND_RATE = 10_000;
+
     private SesEmulatorProcess process;
     private SesSimulator proxy;
 
@@ -22,6 +25,8 @@ public class SesResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         process = SesEmulatorProcess.start(SesEmulatorProcess.defaultDirectory(), FreePort.find());
         proxy = SesSimulator.start(FreePort.find(), SesSimulator.Options.defaults().withUpstream(process.endpoint()));
+        // An account whose quota is never the limit unless a test lowers it (POST /_simulator/account).
+        proxy.account().quota(HARNESS_MAX_24_HOUR_SEND, HARNESS_MAX_SEND_RATE);
         System.setProperty(TestServers.SES_ENDPOINT, process.endpoint());
         System.setProperty(TestServers.SES_PROXY, proxy.endpoint());
         Map<String, String> config = new HashMap<>();

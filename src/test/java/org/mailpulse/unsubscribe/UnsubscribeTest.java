@@ -2,10 +2,13 @@ package org.mailpulse.unsubscribe;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.mailpulse.testsupport.Api;
 import org.mailpulse.testsupport.Db;
 import org.mailpulse.testsupport.SesStore;
+import org.mailpulse.testsupport.TestServers;
+import org.mailpulse.unsubscribe.service.ExpiredTokenPurge;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +26,9 @@ import static org.hamcrest.Matchers.not;
 /** RFC 8058 one-click unsubscribe from the link in a mail that was really sent. */
 @QuarkusTest
 class UnsubscribeTest {
+
+    @Inject
+    ExpiredTokenPurge purge;
 
     private static final Pattern LINK = Pattern.compile("<https://mail\\.example\\.test(/unsubscribe/[A-Za-z0-9_-]{43})>");
 
@@ -66,6 +72,31 @@ class UnsubscribeTest {
         given().contentType(ContentType.JSON).body(Map.of("reason", "complaint")).put("/api/suppressions/{email}", address).then().statusCode(201);
         given().post(path).then().statusCode(200);
         assertThat(Db.row("select reason from suppression_list where email = ?", address).get("reason")).isEqualTo("complaint");
+    }
+
+    @Test
+    void aMessageClaimedAgainAfterThrottlingHasOneTokenWhoseLinkIsTheOneInTheMail() {
+        given().baseUri(TestServers.sesProxy()).queryParams(Map.of("count", "3", "fault", "THROTTLING")).post("/_simulator/fail-next")
+                .then().statusCode(200);
+        String address = "retried-" + UUID.randomUUID() + "@example.com";
+        String path = sendOneMailTo(address);
+        assertThat(Db.row("select attempt_count from campaign_recipients where email = ?", address)).containsEntry("attempt_count", 1);
+        assertThat(Db.count("select count(*) from unsubscribe_tokens where email = ?", address)).as("token rows of the message").isOne();
+        given().get(path).then().statusCode(200).body(containsString("<form method=\"post\">"));
+    }
+
+    @Test
+    void expiredTokensArePurgedAndLiveOnesKept() {
+        String expired = "expired-" + UUID.randomUUID() + "@example.com";
+        String live = "live-" + UUID.randomUUID() + "@example.com";
+        sendOneMailTo(expired);
+        String livePath = sendOneMailTo(live);
+        Db.update("update unsubscribe_tokens set expires_at = now() - interval '1 second' where email = ?", expired);
+        assertThat(purge.purge().await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(1);
+        assertThat(Db.count("select count(*) from unsubscribe_tokens where email = ?", expired)).isZero();
+        assertThat(Db.count("select count(*) from unsubscribe_tokens where expires_at < now()")).isZero();
+        assertThat(Db.count("select count(*) from unsubscribe_tokens where email = ?", live)).isOne();
+        given().get(livePath).then().statusCode(200);
     }
 
     private static String sendOneMailTo(String address) {

@@ -14,7 +14,13 @@ public enum Fault {
     TRANSIENT(503, "ServiceUnavailable", "Service unavailable, please try again."),
 
     /** 400 MessageRejected: SesV2's {@code MessageRejectedException}, which the SDK does not retry. */
-    PERMANENT(400, "MessageRejected", "Email address is not verified.");
+    PERMANENT(400, "MessageRejected", "Email address is not verified."),
+
+    /** 400 LimitExceededException: the account's 24-hour sending quota is used up. */
+    DAILY_QUOTA(400, "LimitExceededException", "Daily message quota exceeded."),
+
+    /** 400 SendingPausedException: SES has paused sending for the account. */
+    SENDING_PAUSED(400, "SendingPausedException", "Email sending is disabled for your entire Amazon SES account.");
 
     private final int status;
     private final String errorType;

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       otherwise.</li>
  * </ul>
  * Without an upstream, stored templates are kept (so a template's subject can be rendered into events),
- * GetAccount answers a healthy account, and every other operation answers 200 {@code {}}. The account suppression list
+ * and every other operation answers 200 {@code {}}. GetAccount always describes the {@link #account() simulated account},
+ * whose quota SendEmail is admitted against (with or without an upstream). The account suppression list
  * calls ({@link AccountSuppressionList}) are always answered by the simulator itself, never forwarded.
  */
 public final class SesSimulator implements AutoCloseable {
@@ -56,7 +57,8 @@ public final class SesSimulator implements AutoCloseable {
 
     /**
      * Control over HTTP, for tests whose code cannot share objects with the simulator (another class loader):
-     * POST fail-next?count=N&fault=F, POST fail-for?address=A&fault=F, POST clear, GET send-times (epoch ms),
+     * POST fail-next?count=N&fault=F, POST fail-for?address=A&fault=F, POST clear, POST account?max24HourSend=&maxSendRate=&window=&sendingEnabled=
+     * ({@link SimulatedAccount}), GET send-times (epoch ms),
      * GET sent (the recorded mails), GET signatures (each SES request and who signed it: request, signature.accessKeyId,
      * signature.sessionToken); for the account suppression list: POST suppression/put?address=A&reason=BOUNCE|COMPLAINT&time=ISO
      * (adds or updates an entry, time defaults to now), POST suppression/fail-next?after=M&count=N&fault=F, GET suppression/entries.
@@ -152,6 +154,7 @@ public final class SesSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> nextFaults = new ConcurrentLinkedQueue<>();
     private final Map<String, Fault> recipientFaults = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> templates = new ConcurrentHashMap<>();
+    private final SimulatedAccount account = new SimulatedAccount();
 
     private SesSimulator(HttpServer server, ExecutorService httpExecutor, Options options) {
         this.server = server;
@@ -198,6 +201,11 @@ public final class SesSimulator implements AutoCloseable {
 
     public Options options() {
         return options;
+    }
+
+    /** The account GetAccount describes and SendEmail is admitted against (answered here even with an upstream). */
+    public SimulatedAccount account() {
+        return account;
     }
 
     // ------------------------------------------------------------------ what happened
@@ -312,6 +320,8 @@ public final class SesSimulator implements AutoCloseable {
                 answer(exchange, suppressionList.handle(method, normalised, exchange.getRequestURI().getRawQuery(), readBody(exchange)));
             } else if ("POST".equals(method) && SEND_EMAIL_PATH.equals(normalised)) {
                 handleSend(exchange);
+            } else if ("GET".equals(method) && ACCOUNT_PATH.equals(normalised)) {
+                respond(exchange, 200, json.writeValueAsBytes(account.json(json, Instant.now())));
             } else {
                 handleOther(exchange, method, normalised);
             }
@@ -354,6 +364,7 @@ public final class SesSimulator implements AutoCloseable {
                 respond(exchange, 200, json.writeValueAsBytes(suppressionList.entries()));
                 return;
             }
+            case "POST account" -> account.configure(query);
             case "GET send-times" -> {
                 respond(exchange, 200, json.writeValueAsBytes(sendTimes().stream().map(Instant::toEpochMilli).toList()));
                 return;
@@ -397,6 +408,9 @@ public final class SesSimulator implements AutoCloseable {
             return;
         }
         if (upstream != null) {
+            if (refusedByAccount(exchange)) {
+                return;
+            }
             UpstreamForwarder.Response response = forward(exchange, body);
             if (response == null) {
                 return;
@@ -414,9 +428,21 @@ public final class SesSimulator implements AutoCloseable {
             error(exchange, 400, "BadRequestException", problem);
             return;
         }
+        if (refusedByAccount(exchange)) {
+            return;
+        }
         String messageId = SesIds.messageId();
         publishEvents(accept(mail, messageId));
         respond(exchange, 200, json.writeValueAsBytes(json.createObjectNode().put("MessageId", messageId)));
+    }
+
+    /** Answers the account's refusal (daily quota used up, sending paused) if it has one; otherwise counts the mail. */
+    private boolean refusedByAccount(HttpExchange exchange) throws IOException {
+        Fault refusal = account.admit(Instant.now());
+        if (refusal != null) {
+            error(exchange, refusal.status(), refusal.errorType(), refusal.message());
+        }
+        return refusal != null;
     }
 
     /**
@@ -481,9 +507,6 @@ public final class SesSimulator implements AutoCloseable {
                 return;
             }
             noteTemplate(method, path, body);
-        } else if ("GET".equals(method) && path.equals(ACCOUNT_PATH)) {
-            respond(exchange, 200, json.writeValueAsBytes(account()));
-            return;
         }
         respond(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8));
     }
@@ -520,19 +543,6 @@ public final class SesSimulator implements AutoCloseable {
             }
         });
         return subjects;
-    }
-
-    private ObjectNode account() {
-        ObjectNode account = json.createObjectNode();
-        account.put("DedicatedIpAutoWarmupEnabled", false);
-        account.put("EnforcementStatus", "HEALTHY");
-        account.put("ProductionAccessEnabled", true);
-        account.put("SendingEnabled", true);
-        ObjectNode quota = account.putObject("SendQuota");
-        quota.put("Max24HourSend", 50000.0);
-        quota.put("MaxSendRate", 14.0);
-        quota.put("SentLast24Hours", (double) sentMails.size());
-        return account;
     }
 
     // ------------------------------------------------------------------ plumbing

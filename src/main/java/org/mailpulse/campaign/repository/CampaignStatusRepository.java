@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.campaign.CampaignStatus;
 import org.mailpulse.campaign.CampaignStatus.Transition;
+import org.mailpulse.campaign.PauseCause;
 import org.mailpulse.common.Sql;
 import org.mailpulse.message.MessageStatus;
 
@@ -24,7 +25,7 @@ import java.util.UUID;
 public class CampaignStatusRepository {
 
     private static final String MOVE = """
-            UPDATE campaigns SET status = $2, paused_reason = $3, updated_at = now()
+            UPDATE campaigns SET status = $2, paused_reason = $3, paused_cause = $5, updated_at = now()
             WHERE campaign_id = $1 AND status = ANY($4::text[]) RETURNING scheduled_at
             """;
 
@@ -55,7 +56,13 @@ public class CampaignStatusRepository {
             """;
 
     private static final String PAUSE_ALL = """
-            UPDATE campaigns SET status = $2, paused_reason = $1, updated_at = now() WHERE status = ANY($3::text[])
+            UPDATE campaigns SET status = $2, paused_reason = $1, paused_cause = $4, updated_at = now() WHERE status = ANY($3::text[])
+            """;
+
+    // Only the campaigns whose cause resumes by itself (the daily quota), never an operator's or an account pause.
+    private static final String RESUME_CAUSED = """
+            UPDATE campaigns SET status = $2, paused_reason = NULL, paused_cause = NULL, updated_at = now()
+            WHERE status = ANY($3::text[]) AND paused_cause = $1
             """;
 
     private static final String CREATE_WEEKLY = """
@@ -88,7 +95,8 @@ public class CampaignStatusRepository {
 
     /** Makes the move if the campaign's status allows it; null when it does not (or there is no such campaign). */
     public Uni<Moved> move(SqlConnection connection, UUID id, Transition transition, String pausedReason) {
-        return connection.preparedQuery(MOVE).execute(Tuple.of(id, transition.to().code(), pausedReason, transition.fromCodes()))
+        String cause = transition == Transition.PAUSE ? PauseCause.OPERATOR.code() : null;
+        return connection.preparedQuery(MOVE).execute(Tuple.of(id, transition.to().code(), pausedReason, transition.fromCodes(), cause))
                 .map(rows -> rows.rowCount() == 0 ? null : new Moved(rows.iterator().next().getOffsetDateTime("scheduled_at")));
     }
 
@@ -120,10 +128,24 @@ public class CampaignStatusRepository {
                 Transition.COMPLETE.fromCodes(), waiting, MessageStatus.SENDING.name())).replaceWithVoid();
     }
 
-    /** {@link Transition#PAUSE} for every campaign that allows it, with the reason. */
+    /** {@link Transition#PAUSE} for every campaign that allows it, by the reputation guard, with the reason. */
     public Uni<Void> pauseAll(String reason) {
-        return pool.preparedQuery(PAUSE_ALL).execute(Tuple.of(reason, Transition.PAUSE.to().code(), Transition.PAUSE.fromCodes()))
-                .replaceWithVoid();
+        return pauseAll(PauseCause.REPUTATION, reason).replaceWithVoid();
+    }
+
+    /** {@link Transition#PAUSE} for every campaign that allows it, with the cause and reason; emits how many it paused. */
+    public Uni<Integer> pauseAll(PauseCause cause, String reason) {
+        return pool.preparedQuery(PAUSE_ALL).execute(Tuple.of(reason, Transition.PAUSE.to().code(), Transition.PAUSE.fromCodes(), cause.code()))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** {@link Transition#RESUME} for every campaign paused for {@code cause}, which must resume by itself; emits how many. */
+    public Uni<Integer> resumeAll(PauseCause cause) {
+        if (!cause.resumesByItself()) {
+            throw new IllegalArgumentException(cause + " is resumed by an operator only");
+        }
+        return pool.preparedQuery(RESUME_CAUSED).execute(Tuple.of(cause.code(), Transition.RESUME.to().code(), Transition.RESUME.fromCodes()))
+                .map(rows -> rows.rowCount());
     }
 
     /**

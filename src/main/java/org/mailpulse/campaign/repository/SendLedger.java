@@ -72,9 +72,15 @@ public class SendLedger {
             FROM templates WHERE template_id = ANY($1::uuid[])
             """;
 
+    // One token row per message. A message is claimed again only after an attempt that sent nothing (throttled,
+    // refused, 5xx, handed back), so the link of the earlier claim never reached anyone: its row takes the new hash.
+    // A used token is kept as it is.
     private static final String ISSUE_TOKENS = """
             INSERT INTO unsubscribe_tokens (token_id, token_hash, email, campaign_id, customer_id, expires_at)
             SELECT gen_random_uuid(), h, e, c, u, $5 FROM unnest($1::bytea[], $2::text[], $3::uuid[], $4::uuid[]) AS v(h, e, c, u)
+            ON CONFLICT (campaign_id, customer_id) DO UPDATE SET token_hash = excluded.token_hash, email = excluded.email,
+                expires_at = excluded.expires_at, created_at = now()
+            WHERE unsubscribe_tokens.used_at IS NULL
             """;
 
     // Claimed by this sender, which is shutting down, and never called: free for any sender at once.
@@ -184,7 +190,7 @@ public class SendLedger {
         });
     }
 
-    /** Stores the hashes of the claimed messages' unsubscribe tokens (same order as the messages). */
+    /** Stores the hashes of the claimed messages' unsubscribe tokens (same order as the messages), one row per message. */
     public Uni<Void> issueTokens(List<ClaimedMessage> messages, List<byte[]> hashes) {
         return pool.preparedQuery(ISSUE_TOKENS).execute(Tuple.of(
                 hashes.stream().map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new),

@@ -22,6 +22,7 @@ import org.mailpulse.config.MailPulseConfig;
 import org.mailpulse.ses.SendOutcome;
 import org.mailpulse.ses.SendRateLimiter;
 import org.mailpulse.ses.SesMailer;
+import org.mailpulse.ses.quota.QuotaGuard;
 import org.mailpulse.unsubscribe.service.UnsubscribeTokens;
 
 import java.time.Duration;
@@ -36,9 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends the due messages of sending campaigns. Each round claims at most one second's worth of messages
- * (so a crash strands few claims), reserves as many send slots from the schedule all replicas share, sends each
- * message in its slot, records each outcome, and repeats while there is work, then closes finished campaigns. Any
- * number of replicas can run it side by side.
+ * (so a crash strands few claims), reserves as many send slots from the schedule all replicas share (the 24-hour
+ * quota may grant fewer: the rest go back to READY_TO_SEND and the campaigns pause), sends each message in its slot
+ * and records each outcome. The next claim starts shortly before the last slot of the one before comes, so the
+ * schedule never runs dry between claims; it repeats while there is work, then closes finished campaigns. Any number
+ * of replicas can run it side by side. SES refusing for the account (daily quota, paused sending) never fails a
+ * message: it goes back to READY_TO_SEND and {@link QuotaGuard} pauses the campaigns.
  * <p>
  * On shutdown it drains: it claims nothing more, hands the claimed messages whose SES call has not started back to
  * READY_TO_SEND at once (one statement), and waits for the calls already started to finish and record their outcome.
@@ -50,11 +54,14 @@ public class CampaignSender {
     static final Duration ROUND_BUDGET = Duration.ofSeconds(30);
     /** How long a shutdown waits for started SES calls to record their outcome (within Kubernetes' 30 s grace period). */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    /** The next claim starts this long before the last slot of the one before (a claim takes a few round trips). */
+    static final Duration CLAIM_AHEAD = Duration.ofMillis(250);
 
     private final SendLedger ledger;
     private final MessageComposer composer;
     private final SesMailer mailer;
     private final SendRateLimiter limiter;
+    private final QuotaGuard quota;
     private final MailPulseConfig config;
     private final MeterRegistry registry;
     private final Vertx vertx;
@@ -65,12 +72,13 @@ public class CampaignSender {
     private final AtomicInteger calling = new AtomicInteger();
     private volatile boolean draining;
 
-    public CampaignSender(SendLedger ledger, MessageComposer composer, SesMailer mailer, SendRateLimiter limiter,
+    public CampaignSender(SendLedger ledger, MessageComposer composer, SesMailer mailer, SendRateLimiter limiter, QuotaGuard quota,
                           MailPulseConfig config, MeterRegistry registry, Vertx vertx) {
         this.ledger = ledger;
         this.composer = composer;
         this.mailer = mailer;
         this.limiter = limiter;
+        this.quota = quota;
         this.config = config;
         this.registry = registry;
         this.vertx = vertx;
@@ -98,34 +106,72 @@ public class CampaignSender {
                 });
     }
 
-    /** Claims and sends one slice; emits how many messages it claimed. */
+    /**
+     * Claims one slice and starts sending it; emits how many messages it sends once their last slot is near (or
+     * they are all done), while the calls go on.
+     */
     private Uni<Integer> sendClaim(Executor onContext) {
         claiming.incrementAndGet();
         if (draining) {
             claiming.decrementAndGet();
             return Uni.createFrom().item(0);
         }
-        int limit = Math.max(1, Math.min(config.sending().batchSize(), config.sending().maxRate()));
+        int rate = limiter.rate();
+        int limit = Math.max(1, Math.min(config.sending().batchSize(), rate));
         return ledger.claim(limit).invoke(claim -> unstarted.addAll(claim.messages())).eventually(claiming::decrementAndGet).chain(claim -> {
-            if (claim.messages().isEmpty()) {
+            List<ClaimedMessage> messages = claim.messages();
+            if (messages.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
             List<String> tokens = new ArrayList<>();
             List<byte[]> hashes = new ArrayList<>();
-            for (int i = 0; i < claim.messages().size(); i++) {
+            for (int i = 0; i < messages.size(); i++) {
                 String token = UnsubscribeTokens.newToken();
                 tokens.add(token);
                 hashes.add(UnsubscribeTokens.hash(token));
             }
-            return ledger.issueTokens(claim.messages(), hashes)
-                    .chain(() -> limiter.reserve(claim.messages().size()))
-                    .chain(slots -> Multi.createFrom().range(0, claim.messages().size())
-                            .onItem().transformToUni(i -> sendOne(claim.messages().get(i),
-                                    claim.templates().get(claim.messages().get(i).templateId()), tokens.get(i), slots, i, onContext))
-                            .merge(Math.max(1, config.sending().maxRate()))
-                            .collect().last())
-                    .replaceWith(claim.messages().size());
+            return ledger.issueTokens(messages, hashes)
+                    .chain(() -> limiter.reserve(messages.size()))
+                    .call(slots -> slots.granted() == messages.size() ? Uni.createFrom().voidItem()
+                            : handBack(messages.subList(slots.granted(), messages.size())).chain(quota::quotaUsedUp))
+                    .chain(slots -> {
+                        if (slots.granted() == 0) {
+                            return Uni.createFrom().item(0);
+                        }
+                        Uni<Void> sends = Multi.createFrom().range(0, slots.granted())
+                                // One message's failure (its outcome could not be recorded) must not cancel the others' sends.
+                                .onItem().transformToUni(i -> sendOne(messages.get(i), claim.templates().get(messages.get(i).templateId()),
+                                        tokens.get(i), slots, i, onContext)
+                                        .onFailure().invoke(failure -> Log.warnf("Send to %s of campaign %s not recorded: %s",
+                                                Emails.mask(messages.get(i).email()), messages.get(i).campaignId(), failure.getMessage()))
+                                        .onFailure().recoverWithNull())
+                                .merge(Math.max(1, rate))
+                                .collect().last().replaceWithVoid();
+                        return whenNearLastSlot(sends, slots).replaceWith(slots.granted());
+                    });
         });
+    }
+
+    /** Runs {@code sends} and completes when they are done or the last slot is within {@link #CLAIM_AHEAD}, whichever is first. */
+    private Uni<Void> whenNearLastSlot(Uni<Void> sends, SendRateLimiter.Slots slots) {
+        return Uni.createFrom().emitter(emitter -> {
+            sends.subscribe().with(done -> emitter.complete(null), failure -> {
+                Log.warnf("Sending a claim failed: %s", failure.getMessage());
+                emitter.complete(null);
+            });
+            long aheadMillis = (slots.lastDueNanos() - System.nanoTime() - CLAIM_AHEAD.toNanos()) / 1_000_000;
+            if (aheadMillis <= 0) {
+                emitter.complete(null);
+            } else {
+                vertx.setTimer(aheadMillis, id -> emitter.complete(null));
+            }
+        });
+    }
+
+    /** Claimed messages that got no send slot: back to READY_TO_SEND at once (unless a shutdown took them first). */
+    private Uni<Void> handBack(List<ClaimedMessage> messages) {
+        List<ClaimedMessage> owned = messages.stream().filter(unstarted::remove).toList();
+        return owned.isEmpty() ? Uni.createFrom().voidItem() : ledger.release(owned).replaceWithVoid();
     }
 
     private Uni<Void> sendOne(ClaimedMessage message, TemplateContent template, String token, SendRateLimiter.Slots slots,
@@ -143,11 +189,11 @@ public class CampaignSender {
         // The slot is waited for right before the call, so no database round trip sits between them to bunch calls up.
         return ledger.startAttempt(message)
                 .chain(started -> !started ? Uni.createFrom().voidItem().invoke(() -> unstarted.remove(message))
-                        : slots.await(slot)
+                        : slots.await(slot).replaceWith(true)
                                 // Nothing reached SES: hand the message back instead of leaving it for review.
-                                .onFailure().call(failure -> !unstarted.remove(message) ? Uni.createFrom().voidItem()
-                                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))
-                                .chain(() -> call(message, request, onContext)));
+                                .onFailure().recoverWithUni(failure -> (!unstarted.remove(message) ? Uni.createFrom().voidItem()
+                                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage())).replaceWith(false))
+                                .chain(inSlot -> inSlot ? call(message, request, onContext) : Uni.createFrom().voidItem()));
     }
 
     /** The SES call and its outcome, unless a shutdown has handed the message back meanwhile. */
@@ -198,6 +244,12 @@ public class CampaignSender {
             count("throttled");
             Duration pause = config.sending().initialRetryBackoff();
             return limiter.pause(pause).chain(() -> ledger.retryLater(message, pause, false, "throttled: " + throttled.detail()));
+        }
+        if (outcome instanceof SendOutcome.AccountRefused refused) {
+            count("refused");
+            // The campaigns pause first, so that no claim takes the message again before the account may send.
+            return quota.refused(refused.refusal(), refused.detail())
+                    .chain(() -> ledger.retryLater(message, Duration.ZERO, false, "SES refused for the account: " + refused.detail()));
         }
         if (outcome instanceof SendOutcome.Transient failure) {
             int attempts = message.attemptCount() + 1;

@@ -40,6 +40,10 @@ public class UnsubscribeTokenStore {
             SELECT email FROM token
             """;
 
+    private static final String DELETE_EXPIRED = """
+            DELETE FROM unsubscribe_tokens WHERE token_id IN (SELECT token_id FROM unsubscribe_tokens WHERE expires_at < now() LIMIT $1)
+            """;
+
     private final Pool pool;
 
     public UnsubscribeTokenStore(Pool pool) {
@@ -66,5 +70,10 @@ public class UnsubscribeTokenStore {
     public Uni<Optional<String>> use(SqlConnection connection, byte[] tokenHash, MessageStatus status) {
         return connection.preparedQuery(USE).execute(Tuple.of(Buffer.buffer(tokenHash), status.name(), status.rank()))
                 .map(rows -> rows.size() == 0 ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString("email")));
+    }
+
+    /** Deletes up to {@code limit} expired tokens; emits how many. */
+    public Uni<Integer> deleteExpired(int limit) {
+        return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(limit)).map(rows -> rows.rowCount());
     }
 }

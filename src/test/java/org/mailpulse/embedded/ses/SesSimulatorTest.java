@@ -387,7 +387,7 @@ class SesSimulatorTest {
                 ses.clear();
                 ses.failNext(5, fault);
                 assertThatThrownBy(() -> standardClient.sendEmail(simple("a@example.com"))).isInstanceOf(SdkException.class);
-                assertThat(ses.sendRequestCount()).as("attempts for %s", fault).isEqualTo(fault == Fault.PERMANENT ? 1 : 3);
+                assertThat(ses.sendRequestCount()).as("attempts for %s", fault).isEqualTo(fault == Fault.THROTTLING || fault == Fault.TRANSIENT ? 3 : 1);
             }
         }
     }
@@ -470,6 +470,45 @@ class SesSimulatorTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    // ------------------------------------------------------------------ account
+
+    @Test
+    void getAccountReportsTheQuotaAndSendEmailIsAdmittedAgainstIt() throws Exception {
+        try {
+            ses.account().quota(2, 1).window(Duration.ofSeconds(1));
+            Thread.sleep(1_100); // the other tests' mails leave the window
+            client.sendEmail(simple("first@example.com"));
+            GetAccountResponse account = client.getAccount(b -> { });
+            assertThat(account.sendQuota().max24HourSend()).isEqualTo(2.0);
+            assertThat(account.sendQuota().maxSendRate()).isEqualTo(1.0);
+            assertThat(account.sendQuota().sentLast24Hours()).isEqualTo(1.0);
+            assertThat(account.sendingEnabled()).isTrue();
+            assertThat(account.enforcementStatus()).isEqualTo("HEALTHY");
+
+            client.sendEmail(simple("second@example.com"));
+            assertThatThrownBy(() -> client.sendEmail(simple("third@example.com")))
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.sesv2.model.LimitExceededException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("LimitExceededException"));
+            assertThat(ses.sentMails()).hasSize(2);
+
+            Thread.sleep(1_100); // the window frees
+            assertThat(client.getAccount(b -> { }).sendQuota().sentLast24Hours()).isZero();
+            client.sendEmail(simple("third@example.com"));
+
+            ses.account().sendingEnabled(false);
+            assertThat(client.getAccount(b -> { })).satisfies(paused -> {
+                assertThat(paused.sendingEnabled()).isFalse();
+                assertThat(paused.enforcementStatus()).isEqualTo("SHUTDOWN");
+            });
+            assertThatThrownBy(() -> client.sendEmail(simple("fourth@example.com")))
+                    .isInstanceOf(software.amazon.awssdk.services.sesv2.model.SendingPausedException.class);
+            assertThat(ses.sentMails()).hasSize(3);
+        } finally {
+            ses.account().quota(SimulatedAccount.DEFAULT_MAX_24_HOUR_SEND, SimulatedAccount.DEFAULT_MAX_SEND_RATE)
+                    .window(SimulatedAccount.DEFAULT_WINDOW).sendingEnabled(true);
+        }
+    }
 
     private static SendEmailRequest simple(String... recipients) {
         return SendEmailRequest.builder()

@@ -1,0 +1,92 @@
+package org.mailpulse.reliability;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mailpulse.testsupport.AppInstance;
+import org.mailpulse.testsupport.ApiToken;
+import org.mailpulse.testsupport.Db;
+import org.mailpulse.testsupport.SendTimes;
+import org.mailpulse.testsupport.TestServers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The whole SES rate and never more, with one, two and three replicas sharing it: the SES endpoint never sees more
+ * than the rate in any one-second window (by its own receive times), and the figures report how much of the rate the
+ * replicas used. Short scale: a few seconds each; full scale ({@code -Preliability}): over 60 s each.
+ */
+@QuarkusIntegrationTest
+@TestProfile(ReliabilityProfile.class)
+class SendRateIT {
+
+    private static final int RATE = Scale.of(100, 200);
+    private static final int RECIPIENTS = RATE * Scale.of(5, 63);
+
+    @ParameterizedTest(name = "{0} replicas")
+    @ValueSource(ints = {1, 2, 3})
+    void replicasTogetherUseTheRateAndNeverExceedIt(int replicas) throws Exception {
+        ApiToken.install();
+        String[] options = {"-Dmailpulse.sending.enabled=true", "-Dmailpulse.sending.max-rate=" + RATE, "-Dmailpulse.reputation.enabled=false"};
+        List<AppInstance> instances = new ArrayList<>();
+        try {
+            for (int i = 0; i < replicas; i++) {
+                instances.add(AppInstance.start("rate-" + replicas + "-" + i, options));
+            }
+            for (AppInstance instance : instances) {
+                instance.awaitReady(Duration.ofSeconds(180));
+            }
+            String campaign = campaign();
+            given().baseUri(TestServers.sesProxy()).post("/_simulator/clear").then().statusCode(200);
+            given().post("/api/campaigns/{id}/queue", campaign).then().statusCode(200);
+            await().atMost(Duration.ofSeconds(60L + 2L * RECIPIENTS / RATE)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> "done".equals(given().get("/api/campaigns/{id}", campaign).path("status")));
+
+            List<Long> times = SendTimes.all();
+            assertThat(times).hasSize(RECIPIENTS);
+            assertThat(Db.count("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid AND status = 'SENT' AND attempt_count = 1",
+                    campaign)).isEqualTo(RECIPIENTS);
+            int busiest = SendTimes.busiestSecond(times);
+            assertThat(busiest).as("SendEmail calls of %d replicas in any one second", replicas).isLessThanOrEqualTo(RATE);
+            double missed = 0;
+            for (AppInstance instance : instances) {
+                missed += instance.metric("mailpulse_send_slots_missed_total");
+            }
+            long span = times.stream().mapToLong(Long::longValue).max().orElseThrow() - times.stream().mapToLong(Long::longValue).min().orElseThrow();
+            Figures.print("send-rate", "%d replicas sharing %d mails/s: %,d mails in %.1f s at SES, %.1f %% of the rate, busiest second %d, %.0f slots missed"
+                    .formatted(replicas, RATE, RECIPIENTS, span / 1000.0, 100 * SendTimes.utilisation(times, RATE), busiest, missed));
+        } finally {
+            for (AppInstance instance : instances) {
+                instance.close();
+            }
+        }
+    }
+
+    private static String campaign() {
+        String run = Long.toString(System.nanoTime() % 1_000_000, 36);
+        String template = given().contentType(ContentType.JSON).body(Map.of("name", "Rate " + run, "provider", "internal",
+                        "subject", "Hello {{name}}", "htmlBody", "<p>Hi {{name}}</p>", "textBody", "Hi {{name}}"))
+                .post("/api/templates").then().statusCode(201).extract().path("id");
+        String campaign = given().contentType(ContentType.JSON).body(Map.of("name", "Rate " + run, "templateId", template))
+                .post("/api/campaigns").then().statusCode(201).extract().path("id");
+        StringBuilder csv = new StringBuilder("email,name\n");
+        for (int i = 0; i < RECIPIENTS; i++) {
+            csv.append("r").append(i).append('-').append(run).append('-').append(UUID.randomUUID().toString(), 0, 4)
+                    .append("@rate.example.test,Reader ").append(i).append('\n');
+        }
+        given().contentType("text/csv").body(csv.toString()).post("/api/campaigns/{id}/recipients", campaign)
+                .then().statusCode(200).body("enrolled", equalTo(RECIPIENTS));
+        return campaign;
+    }
+}
