@@ -69,4 +69,12 @@ public interface WebhookConfig {
      * addresses, e.g. an internal receiver's subnet. Empty: only public addresses.
      */
     Optional<List<String>> allowedNetworks();
+
+    /** How often the gauges (oldest pending delivery, disabled endpoints) are read from the database. */
+    @WithDefault("15s")
+    Duration metricsEvery();
+
+    /** How often finished deliveries past the retention are purged. */
+    @WithDefault("1h")
+    Duration purgeEvery();
 }

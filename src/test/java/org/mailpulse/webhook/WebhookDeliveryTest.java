@@ -61,7 +61,7 @@ class WebhookDeliveryTest {
         Queue.send("this is not an SES event");
         Queue.awaitDrained();
         given().delete("/api/suppressions/" + message.email()).then().statusCode(204);
-        given().post("/api/campaigns/" + message.campaignId() + "/pause").then().statusCode(200);
+        Db.update("update campaigns set status = 'paused', paused_reason = 'test' where campaign_id = ?", message.campaignId());
         // The other message statuses, as the sender and the other writers leave them
         for (MessageStatus status : List.of(MessageStatus.SENT, MessageStatus.OPENED, MessageStatus.CLICKED, MessageStatus.COMPLAINED,
                 MessageStatus.UNSUBSCRIBED, MessageStatus.REJECTED, MessageStatus.FAILED, MessageStatus.SUPPRESSED)) {
@@ -184,21 +184,22 @@ class WebhookDeliveryTest {
             Db.update("update campaign_recipients set status = 'DELIVERED', status_rank = 8 where ses_message_id = ?", message.sesMessageId());
         }
 
-        // Ten deliveries to the healthy endpoint arrive while the hanging endpoint's first attempts are still open (timeout 2 s)
-        await().atMost(Duration.ofMillis(1800)).until(() -> receiver.received("/ok").size() == messages.size());
+        // Ten deliveries to the healthy endpoint arrive while the hanging endpoint's first attempts are still open (timeout 5 s)
+        await().atMost(Duration.ofMillis(4500)).until(() -> receiver.received("/ok").size() == messages.size());
         assertThat(Db.count("select count(*) from webhook_deliveries where endpoint_id = ? and last_error is not null", hanging.id())).isZero();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                Db.count("select count(*) from webhook_deliveries where endpoint_id = ? and status = 'pending' and last_error like 'no answer within 2000 ms%'", hanging.id()))
+                Db.count("select count(*) from webhook_deliveries where endpoint_id = ? and status = 'pending' and last_error like 'no answer within 5000 ms%'", hanging.id()))
                 .isPositive());
     }
 
     @Test
     void deliveriesToOneEndpointKeepTheOrderOfEachMessagesChanges() {
         WebhookReceiver receiver = receiver();
-        // Every first attempt fails: without the order rule, a retried earlier status would arrive after a later one
+        // Every first attempt fails: without the order rule, a retried earlier status would arrive after a later one.
+        // Four messages: a run of failures then holds at most one per message, under the test's limit of five.
         Webhooks.create(receiver.url("/fail-first/1"), List.of("message.delivered", "message.opened", "message.clicked", "message.complained"));
         List<SentMessage> messages = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 4; i++) {
             messages.add(TestData.sentMessage());
         }
         for (MessageStatus status : List.of(MessageStatus.DELIVERED, MessageStatus.OPENED, MessageStatus.CLICKED, MessageStatus.COMPLAINED)) {
@@ -207,7 +208,7 @@ class WebhookDeliveryTest {
             }
         }
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received("/fail-first/1").stream().filter(r -> r.answered() == 200).count() == 20);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received("/fail-first/1").stream().filter(r -> r.answered() == 200).count() == 16);
         for (SentMessage message : messages) {
             List<String> accepted = receiver.received("/fail-first/1").stream().filter(r -> r.answered() == 200)
                     .map(r -> JsonPath.from(r.body())).filter(b -> b.getString("data.sesMessageId").equals(message.sesMessageId()))

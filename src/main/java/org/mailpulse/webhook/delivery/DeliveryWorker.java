@@ -71,7 +71,7 @@ public class DeliveryWorker {
                 .setConnectTimeout((int) config.timeout().toMillis())
                 .setForceSni(true)
                 .setVerifyHost(true)
-                .setMaxPoolSize(config.concurrencyPerEndpoint()));
+                .setMaxPoolSize(config.maxInFlight()));
     }
 
     void stop(@Observes ShutdownEvent event) {

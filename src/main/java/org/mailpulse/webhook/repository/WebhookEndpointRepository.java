@@ -30,18 +30,21 @@ public class WebhookEndpointRepository {
     private static final String UPDATE = """
             UPDATE webhook_endpoints SET url = coalesce($2, url), description = coalesce($3, description),
                 event_types = coalesce($4, event_types), campaign_id = coalesce($5, campaign_id), updated_at = now()
-            WHERE endpoint_id = $1 RETURNING """ + COLUMNS;
+            WHERE endpoint_id = $1
+            """ + "RETURNING " + COLUMNS;
 
     private static final String SET_ENABLED = """
             UPDATE webhook_endpoints SET enabled = $2, disabled_reason = CASE WHEN $2 THEN NULL ELSE $3 END,
                 consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures END,
                 failing_since = CASE WHEN $2 THEN NULL ELSE failing_since END, updated_at = now()
-            WHERE endpoint_id = $1 RETURNING """ + COLUMNS;
+            WHERE endpoint_id = $1
+            """ + "RETURNING " + COLUMNS;
 
     private static final String ROTATE = """
             UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = now() + $3::bigint * interval '1 millisecond',
                 secret = $2, updated_at = now()
-            WHERE endpoint_id = $1 RETURNING """ + COLUMNS;
+            WHERE endpoint_id = $1
+            """ + "RETURNING " + COLUMNS;
 
     // Counts an attempt's outcome; the run of failures that reaches the limit disables the endpoint, once.
     // Counts a failed attempt; a run of at least $2 failures over at least $4 ms disables the endpoint, once.
