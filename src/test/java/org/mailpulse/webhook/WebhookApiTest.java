@@ -63,6 +63,14 @@ class WebhookApiTest {
     }
 
     @Test
+    void everyEventTypeIsListedWithAnExampleBody() {
+        given().get("/api/webhooks/event-types").then().statusCode(200)
+                .body("type", is(Webhooks.ALL_TYPES))
+                .body("find { it.type == 'message.bounced' }.example.data.bounceType", is("hard"))
+                .body("find { it.type == 'suppression.added' }.example.type", is("suppression.added"));
+    }
+
+    @Test
     void invalidRequestsAreRefusedAsProblems() {
         given().contentType(ContentType.JSON).body(Map.of("url", "http://127.0.0.2:1/ok", "eventTypes", List.of("message.lost")))
                 .post("/api/webhooks").then().statusCode(400).contentType("application/problem+json")

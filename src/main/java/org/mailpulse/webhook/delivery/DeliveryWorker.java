@@ -2,7 +2,7 @@ package org.mailpulse.webhook.delivery;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -56,6 +56,8 @@ public class DeliveryWorker {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean moreDue;
     private volatile boolean stopping;
+    private final Vertx vertx;
+    private long timer = -1;
 
     public DeliveryWorker(WebhookDeliveryRepository deliveries, WebhookEndpointRepository endpoints, TargetGuard guard,
                           WebhookConfig config, WebhookMetrics metrics, Vertx vertx) {
@@ -64,6 +66,7 @@ public class DeliveryWorker {
         this.guard = guard;
         this.config = config;
         this.metrics = metrics;
+        this.vertx = vertx;
         this.lease = config.timeout().multipliedBy(2).plusSeconds(30);
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setFollowRedirects(false)
@@ -74,16 +77,18 @@ public class DeliveryWorker {
                 .setMaxPoolSize(config.maxInFlight()));
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        stopping = true;
+    // A Vert.x timer rather than @Scheduled, which does not go below one second
+    void start(@Observes StartupEvent event) {
+        if (config.deliveryEnabled()) {
+            timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> pump());
+        }
     }
 
-    @Scheduled(every = "${mailpulse.webhooks.poll-interval:500ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> tick() {
-        if (config.deliveryEnabled()) {
-            pump();
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
         }
-        return Uni.createFrom().voidItem();
     }
 
     /** Claims as many deliveries as there are free slots, unless a claim is already under way. */

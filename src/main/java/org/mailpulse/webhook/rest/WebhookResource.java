@@ -27,6 +27,7 @@ import org.mailpulse.common.Problem;
 import org.mailpulse.webhook.service.DeliveryView;
 import org.mailpulse.webhook.service.EndpointView;
 import org.mailpulse.webhook.service.WebhookRequests;
+import org.mailpulse.webhook.service.WebhookPayloads;
 import org.mailpulse.webhook.service.WebhookService;
 
 import java.util.List;
@@ -56,6 +57,13 @@ public class WebhookResource {
     @Operation(summary = "Every endpoint (without secrets)")
     public Uni<List<EndpointView>> list() {
         return webhooks.list();
+    }
+
+    @GET
+    @Path("/event-types")
+    @Operation(summary = "The event types an endpoint can subscribe to, each with an example of the body MailPulse POSTs")
+    public List<WebhookPayloads.EventType> eventTypes() {
+        return WebhookPayloads.catalogue();
     }
 
     @GET
