@@ -100,7 +100,7 @@ public class DeliveryWorker {
         deliveries.claim(free, Map.copyOf(inFlight), config.concurrencyPerEndpoint(), lease)
                 .subscribe().with(claimed -> {
                     claimed.forEach(this::start);
-                    moreDue = claimed.size() == free;
+                    moreDue = !claimed.isEmpty(); // each completion then claims again, until a claim comes back empty
                     claiming.set(false);
                 }, failure -> {
                     Log.warnf("Could not claim webhook deliveries: %s", failure.toString());
