@@ -89,8 +89,7 @@ public class WebhookResource {
 
     @POST
     @Path("/{id}/disable")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Disable an endpoint: nothing new is queued for it and nothing is sent until it is enabled")
+    @Operation(summary = "Disable an endpoint: nothing new is queued for it and nothing is sent until it is enabled (body optional)")
     public Uni<EndpointView> disable(@PathParam("id") UUID id, @Valid WebhookRequests.Disable request) {
         return webhooks.disable(id, request == null ? null : request.reason()).onItem().ifNull().failWith(() -> notFound(id));
     }
@@ -110,8 +109,7 @@ public class WebhookResource {
 
     @POST
     @Path("/{id}/rotate-secret")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Generate a new signing secret (in the answer, once); the previous one keeps signing during the overlap")
+    @Operation(summary = "Generate a new signing secret (in the answer, once); the previous one keeps signing during the overlap (body optional)")
     public Uni<EndpointView> rotate(@PathParam("id") UUID id, @Valid WebhookRequests.Rotate request) {
         return webhooks.rotate(id, request == null ? null : request.overlap()).onItem().ifNull().failWith(() -> notFound(id));
     }

@@ -22,7 +22,7 @@ public final class WebhookPayloads {
     public record Payload(
             @Schema(description = "The event type, e.g. message.bounced") String type,
             @Schema(description = "When the change was made (its transaction's time), UTC ISO-8601") String timestamp,
-            @Schema(oneOf = {MessageData.class, SuppressionData.class, CampaignData.class, QuarantineData.class}) Object data) {
+            @Schema(description = "One shape per family of event types (see type)", anyOf = {MessageData.class, SuppressionData.class, CampaignData.class, QuarantineData.class}) Object data) {
     }
 
     @RegisterForReflection
