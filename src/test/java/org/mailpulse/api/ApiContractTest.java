@@ -30,6 +30,10 @@ class ApiContractTest {
             "get /api/suppressions", "get /api/suppressions/{email}", "put /api/suppressions/{email}", "delete /api/suppressions/{email}",
             "get /api/ingest/quarantine",
             "get /api/reports/daily", "get /api/reports/domains", "get /api/reports/messages", "post /api/reports/rollups/{day}",
+            "post /api/webhooks", "get /api/webhooks", "get /api/webhooks/event-types", "get /api/webhooks/{id}",
+            "patch /api/webhooks/{id}", "delete /api/webhooks/{id}", "post /api/webhooks/{id}/enable", "post /api/webhooks/{id}/disable",
+            "post /api/webhooks/{id}/rotate-secret", "get /api/webhooks/{id}/deliveries",
+            "post /api/webhooks/{id}/deliveries/{deliveryId}/replay", "post /api/webhooks/{id}/replay",
             "get /unsubscribe/{token}", "post /unsubscribe/{token}");
 
     @Test
@@ -47,7 +51,8 @@ class ApiContractTest {
                 assertThat(responses).as(route).containsKeys("400", "401", "500");
             }
         }
-        assertThat(openapi.getMap("components.schemas")).containsKeys("Problem");
+        assertThat(openapi.getMap("components.schemas")).containsKeys("Problem", "WebhookPayload", "WebhookMessageData",
+                "WebhookSuppressionData", "WebhookCampaignData", "WebhookQuarantineData");
     }
 
     @Test

@@ -120,7 +120,8 @@ class KubernetesManifestsTest {
         List<JsonNode> rules = stream(rule.path("spec").path("groups")).flatMap(g -> stream(g.path("rules"))).toList();
         assertThat(rules).extracting(r -> r.path("alert").asText()).containsExactlyInAnyOrder("MailPulseReputationOverLimit",
                 "MailPulseSendsStuckForReview", "MailPulseSenderThrottled", "MailPulseIngestBatchFailures", "MailPulseQuarantineRate",
-                "MailPulseIngestLagHigh", "MailPulseDeadLetterQueueNotEmpty", "MailPulseSnsEnvelopesRefused");
+                "MailPulseIngestLagHigh", "MailPulseDeadLetterQueueNotEmpty", "MailPulseSnsEnvelopesRefused",
+                "MailPulseWebhookEndpointDisabled", "MailPulseWebhookDeliveriesLagging", "MailPulseWebhookDeliveriesGivenUp");
         for (JsonNode alert : rules) {
             assertThat(alert.path("expr").asText()).as(alert.path("alert").asText()).contains("mailpulse_");
             assertThat(alert.path("labels").path("severity").asText()).isIn("warning", "critical");
