@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -188,7 +189,7 @@ public class SigningCertificates {
                 if (at + length > extension.length) {
                     return Optional.empty();
                 }
-                String uri = new String(extension, at, length, java.nio.charset.StandardCharsets.US_ASCII);
+                String uri = new String(extension, at, length, StandardCharsets.US_ASCII);
                 return Optional.of(URI.create(uri)).filter(u -> "http".equals(u.getScheme()) || "https".equals(u.getScheme()));
             }
         }

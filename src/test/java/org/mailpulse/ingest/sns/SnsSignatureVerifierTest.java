@@ -15,6 +15,8 @@ import org.mailpulse.testsupport.TestCertificates;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,7 +74,7 @@ class SnsSignatureVerifierTest {
     }
 
     private static SnsSignatureVerifier verifier(Map<String, String> changes) {
-        Map<String, String> values = new java.util.HashMap<>(Map.of(
+        Map<String, String> values = new HashMap<>(Map.of(
                 "mailpulse.ingest.sns.topic-arns", TOPIC,
                 "mailpulse.ingest.sns.certificate-host-pattern", "localhost",
                 "mailpulse.ingest.sns.certificate-trust-pem", server.trustPem().toString()));
@@ -142,9 +144,9 @@ class SnsSignatureVerifierTest {
         assertThat(refusal(versionSwapped)).isEqualTo(SnsRefusal.BAD_SIGNATURE);
 
         ObjectNode signatureFlipped = signer.notification(TOPIC, RECORD, null, 2);
-        byte[] signature = java.util.Base64.getDecoder().decode(signatureFlipped.get("Signature").asText());
+        byte[] signature = Base64.getDecoder().decode(signatureFlipped.get("Signature").asText());
         signature[10] ^= 1;
-        signatureFlipped.put("Signature", java.util.Base64.getEncoder().encodeToString(signature));
+        signatureFlipped.put("Signature", Base64.getEncoder().encodeToString(signature));
         assertThat(refusal(signatureFlipped)).isEqualTo(SnsRefusal.BAD_SIGNATURE);
     }
 
