@@ -17,7 +17,7 @@ public interface CountsConfig {
     @WithDefault("20000")
     int foldSlice();
 
-    /** How often every campaign is recounted and any drift corrected. */
+    /** How often every campaign is recounted and any drift corrected: a duration such as {@code 10m}, or {@code off}. */
     @WithDefault("10m")
-    Duration reconcileEvery();
+    String reconcileEvery();
 }

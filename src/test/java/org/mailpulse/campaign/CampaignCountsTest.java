@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The kept counts answer exactly what a recount of the messages says, whoever changes them and however. */
 @QuarkusTest
@@ -56,8 +57,11 @@ class CampaignCountsTest {
         assertKeptEqualsRecount(campaign);
         assertThat(stats(campaign).getLong("bouncedHard")).isEqualTo(11);
 
-        keeper.fold().await().atMost(Duration.ofSeconds(30));
-        assertThat(Db.count("select count(*) from campaign_count_deltas where campaign_id = ?", campaign)).as("all folded").isZero();
+        // the scheduled fold may hold the lock at this moment: then this one folds nothing, and that one folds them
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            keeper.fold().await().atMost(Duration.ofSeconds(30));
+            assertThat(Db.count("select count(*) from campaign_count_deltas where campaign_id = ?", campaign)).as("all folded").isZero();
+        });
         assertKeptEqualsRecount(campaign);
 
         enrol(campaign, prefix, 150, 300); // 150..200 are enrolled already: skipped, not counted twice

@@ -96,7 +96,8 @@ public class CampaignService {
             params.and("status", status);
         }
         if (after != null) {
-            where.add("(email > :email or (email = :email and customerId > :customer))");
+            // the redundant >= lets the index range start at the cursor instead of filtering every row before it
+            where.add("email >= :email and (email > :email or customerId > :customer)");
             params.and("email", after.text(0)).and("customer", after.uuid(1));
         }
         var query = recipients.find(String.join(" and ", where), Sort.by("email").and("customerId"), params);

@@ -43,7 +43,8 @@ public class ReportSummaryRepository implements PanacheRepositoryBase<ReportSumm
             where.add(firstTimeField(eventType) + " is not null");
         }
         if (after != null) {
-            where.add("(mailTimestamp > :afterTime or (mailTimestamp = :afterTime and id > :afterId))");
+            // the redundant >= lets the index range start at the cursor instead of filtering every row before it
+            where.add("mailTimestamp >= :afterTime and (mailTimestamp > :afterTime or id > :afterId)");
             params.and("afterTime", after.instant(0)).and("afterId", after.number(1));
         }
         return find(String.join(" and ", where), Sort.by("mailTimestamp").and("id"), params);
