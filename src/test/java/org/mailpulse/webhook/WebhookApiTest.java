@@ -54,9 +54,9 @@ class WebhookApiTest {
             given().contentType(ContentType.JSON).body(Map.of("reason", "maintenance")).post("/api/webhooks/" + id + "/disable")
                     .then().statusCode(200).body("enabled", is(false)).body("disabledReason", is("maintenance"));
             given().post("/api/webhooks/" + id + "/enable").then().statusCode(200).body("enabled", is(true)).body("disabledReason", nullValue());
-            given().post("/api/webhooks/" + id + "/disable").then().statusCode(200).body("disabledReason", is("disabled by request"));
+            given().contentType(ContentType.JSON).body("{}").post("/api/webhooks/" + id + "/disable").then().statusCode(200).body("disabledReason", is("disabled by request"));
             given().post("/api/webhooks/" + id + "/enable").then().statusCode(200);
-            given().post("/api/webhooks/" + id + "/rotate-secret").then().statusCode(200)
+            given().contentType(ContentType.JSON).body("{}").post("/api/webhooks/" + id + "/rotate-secret").then().statusCode(200)
                     .body("secret", startsWith("whsec_")).body("previousSecretExpiresAt", org.hamcrest.Matchers.notNullValue());
             given().get("/api/webhooks/" + id + "/deliveries?status=pending").then().statusCode(200).body("size()", is(0));
 

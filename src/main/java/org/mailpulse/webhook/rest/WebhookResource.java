@@ -89,7 +89,8 @@ public class WebhookResource {
 
     @POST
     @Path("/{id}/disable")
-    @Operation(summary = "Disable an endpoint: nothing new is queued for it and nothing is sent until it is enabled (body optional)")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Disable an endpoint: nothing new is queued for it and nothing is sent until it is enabled ({} for no reason)")
     public Uni<EndpointView> disable(@PathParam("id") UUID id, @Valid WebhookRequests.Disable request) {
         return webhooks.disable(id, request == null ? null : request.reason()).onItem().ifNull().failWith(() -> notFound(id));
     }
@@ -109,7 +110,8 @@ public class WebhookResource {
 
     @POST
     @Path("/{id}/rotate-secret")
-    @Operation(summary = "Generate a new signing secret (in the answer, once); the previous one keeps signing during the overlap (body optional)")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Generate a new signing secret (in the answer, once); the previous one keeps signing during the overlap ({} for the default overlap)")
     public Uni<EndpointView> rotate(@PathParam("id") UUID id, @Valid WebhookRequests.Rotate request) {
         return webhooks.rotate(id, request == null ? null : request.overlap()).onItem().ifNull().failWith(() -> notFound(id));
     }
