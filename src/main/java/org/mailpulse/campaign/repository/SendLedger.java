@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,8 +92,11 @@ public class SendLedger {
             WHERE r.campaign_id = v.campaign_id AND r.customer_id = v.customer_id AND r.status = {message:SENDING}
             """);
 
-    private static final String START_ATTEMPT = withStatuses("""
-            UPDATE campaign_recipients SET last_attempt_at = now() WHERE campaign_id = $1 AND customer_id = $2 AND status = {message:SENDING}
+    private static final String START_ATTEMPTS = withStatuses("""
+            UPDATE campaign_recipients r SET last_attempt_at = now()
+            FROM unnest($1::uuid[], $2::uuid[]) AS v(campaign_id, customer_id)
+            WHERE r.campaign_id = v.campaign_id AND r.customer_id = v.customer_id AND r.status = {message:SENDING}
+            RETURNING r.campaign_id, r.customer_id
             """);
 
     private static final String SENT = """
@@ -199,9 +204,25 @@ public class SendLedger {
                 Sql.utc(Instant.now().plus(config.unsubscribe().tokenTtl())))).replaceWithVoid();
     }
 
-    /** Records that the SES call is about to start; false if the message is no longer this sender's to send. */
-    public Uni<Boolean> startAttempt(ClaimedMessage m) {
-        return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(m.campaignId(), m.customerId())).map(rows -> rows.rowCount() == 1);
+    /**
+     * Records that the SES calls are about to start (one statement for the claim, before its slots are reserved, so
+     * that no round trip per message sits before the slots); the messages that are still this sender's to send.
+     */
+    public Uni<Set<ClaimedMessage>> startAttempts(List<ClaimedMessage> messages) {
+        return pool.preparedQuery(START_ATTEMPTS).execute(Tuple.of(Sql.uuids(messages, ClaimedMessage::campaignId),
+                Sql.uuids(messages, ClaimedMessage::customerId))).map(rows -> {
+            Set<List<UUID>> keys = new HashSet<>();
+            for (Row row : rows) {
+                keys.add(List.of(row.getUUID("campaign_id"), row.getUUID("customer_id")));
+            }
+            Set<ClaimedMessage> started = new HashSet<>();
+            for (ClaimedMessage m : messages) {
+                if (keys.contains(List.of(m.campaignId(), m.customerId()))) {
+                    started.add(m);
+                }
+            }
+            return started;
+        });
     }
 
     /** Hands claimed messages whose SES call never started back to READY_TO_SEND, in one statement; emits how many. */

@@ -130,7 +130,9 @@ public class CampaignSender {
                 tokens.add(token);
                 hashes.add(UnsubscribeTokens.hash(token));
             }
+            Set<ClaimedMessage> started = ConcurrentHashMap.newKeySet();
             return ledger.issueTokens(messages, hashes)
+                    .chain(() -> ledger.startAttempts(messages)).invoke(started::addAll)
                     .chain(() -> limiter.reserve(messages.size()))
                     .call(slots -> slots.granted() == messages.size() ? Uni.createFrom().voidItem()
                             : handBack(messages.subList(slots.granted(), messages.size())).chain(quota::quotaUsedUp))
@@ -141,7 +143,7 @@ public class CampaignSender {
                         Uni<Void> sends = Multi.createFrom().range(0, slots.granted())
                                 // One message's failure (its outcome could not be recorded) must not cancel the others' sends.
                                 .onItem().transformToUni(i -> sendOne(messages.get(i), claim.templates().get(messages.get(i).templateId()),
-                                        tokens.get(i), slots, i, onContext)
+                                        tokens.get(i), started.contains(messages.get(i)), slots, i, onContext)
                                         .onFailure().invoke(failure -> Log.warnf("Send to %s of campaign %s not recorded: %s",
                                                 Emails.mask(messages.get(i).email()), messages.get(i).campaignId(), failure.getMessage()))
                                         .onFailure().recoverWithNull())
@@ -174,8 +176,8 @@ public class CampaignSender {
         return owned.isEmpty() ? Uni.createFrom().voidItem() : ledger.release(owned).replaceWithVoid();
     }
 
-    private Uni<Void> sendOne(ClaimedMessage message, TemplateContent template, String token, SendRateLimiter.Slots slots,
-                              int slot, Executor onContext) {
+    private Uni<Void> sendOne(ClaimedMessage message, TemplateContent template, String token, boolean started,
+                              SendRateLimiter.Slots slots, int slot, Executor onContext) {
         final software.amazon.awssdk.services.sesv2.model.SendEmailRequest request;
         try {
             request = composer.compose(message, template, token);
@@ -187,13 +189,15 @@ public class CampaignSender {
             return ledger.failed(message, "rendering failed: " + e.getMessage());
         }
         // The slot is waited for right before the call, so no database round trip sits between them to bunch calls up.
-        return ledger.startAttempt(message)
-                .chain(started -> !started ? Uni.createFrom().voidItem().invoke(() -> unstarted.remove(message))
-                        : slots.await(slot).replaceWith(true)
-                                // Nothing reached SES: hand the message back instead of leaving it for review.
-                                .onFailure().recoverWithUni(failure -> (!unstarted.remove(message) ? Uni.createFrom().voidItem()
-                                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage())).replaceWith(false))
-                                .chain(inSlot -> inSlot ? call(message, request, onContext) : Uni.createFrom().voidItem()));
+        if (!started) {
+            unstarted.remove(message);
+            return Uni.createFrom().voidItem();
+        }
+        return slots.await(slot).replaceWith(true)
+                // Nothing reached SES: hand the message back instead of leaving it for review.
+                .onFailure().recoverWithUni(failure -> (!unstarted.remove(message) ? Uni.createFrom().voidItem()
+                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage())).replaceWith(false))
+                .chain(inSlot -> inSlot ? call(message, request, onContext) : Uni.createFrom().voidItem());
     }
 
     /** The SES call and its outcome, unless a shutdown has handed the message back meanwhile. */
