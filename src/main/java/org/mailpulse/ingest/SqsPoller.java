@@ -94,7 +94,11 @@ final class SqsPoller {
 
     private void received(List<Message> messages) {
         receiving = false;
-        if (!messages.isEmpty()) {
+        if (messages.isEmpty()) {
+            // SQS answered and there is nothing to apply: a working pipeline (after an outage, the queue may stay empty).
+            consecutiveFailures = 0;
+            outcomes.succeeded(number);
+        } else {
             if (applying < batchesPerPoller) {
                 apply(messages);
             } else {
