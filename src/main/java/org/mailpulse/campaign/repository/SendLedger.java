@@ -46,8 +46,11 @@ public class SendLedger {
             FROM (SELECT r2.campaign_id, r2.customer_id, coalesce(
                          (SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r2.email),
                          (SELECT 'customer deactivated' FROM customers u WHERE u.customer_id = r2.customer_id AND NOT u.is_active)) AS reason
-                  FROM campaign_recipients r2 JOIN campaigns c ON c.campaign_id = r2.campaign_id
-                  WHERE c.status = {campaign:SENDING} AND r2.status = {message:READY_TO_SEND}) late
+                  FROM (SELECT r3.campaign_id, r3.customer_id, r3.email FROM campaign_recipients r3 JOIN campaigns c ON c.campaign_id = r3.campaign_id
+                        WHERE c.status = {campaign:SENDING} AND r3.status = {message:READY_TO_SEND}
+                          AND (r3.next_attempt_at IS NULL OR r3.next_attempt_at <= now())
+                        ORDER BY r3.next_attempt_at NULLS FIRST, r3.created_at
+                        LIMIT $3) r2) late
             WHERE r.campaign_id = late.campaign_id AND r.customer_id = late.customer_id AND r.status = {message:READY_TO_SEND}
               AND late.reason IS NOT NULL
             """);
@@ -153,11 +156,15 @@ public class SendLedger {
         this.config = config;
     }
 
-    /** Starts due campaigns, releases their scheduled messages, suppresses late suppressions, recovers unstarted claims. */
-    public Uni<Void> prepare() {
+    /**
+     * Starts due campaigns, releases their scheduled messages, suppresses late suppressions, recovers unstarted claims.
+     * Late suppressions are looked for among the {@code lookahead} messages next in the claim's order only, so the
+     * check costs the same at a million waiting messages as at ten; a message is checked before its turn comes.
+     */
+    public Uni<Void> prepare(int lookahead) {
         return pool.withTransaction(connection -> campaigns.startDue(connection)
                 .chain(() -> connection.preparedQuery(RELEASE_SCHEDULED).execute(status(MessageStatus.READY_TO_SEND)))
-                .chain(() -> connection.preparedQuery(SUPPRESS_LATE).execute(status(MessageStatus.SUPPRESSED)))
+                .chain(() -> connection.preparedQuery(SUPPRESS_LATE).execute(status(MessageStatus.SUPPRESSED).addInteger(lookahead)))
                 .chain(() -> connection.preparedQuery(RECOVER_UNSTARTED).execute(status(MessageStatus.READY_TO_SEND)))
                 .replaceWithVoid());
     }
