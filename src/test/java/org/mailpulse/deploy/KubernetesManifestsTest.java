@@ -118,7 +118,7 @@ class KubernetesManifestsTest {
     void theAlertRulesCoverTheOperatingSignals() throws IOException {
         JsonNode rule = one("PrometheusRule");
         List<JsonNode> rules = stream(rule.path("spec").path("groups")).flatMap(g -> stream(g.path("rules"))).toList();
-        assertThat(rules).extracting(r -> r.path("alert").asText()).containsExactlyInAnyOrder("MailPulseReputationOverLimit",
+        assertThat(rules).extracting(r -> r.path("alert").asText()).containsExactlyInAnyOrder("MailPulseReputationOverLimit", "MailPulseSesAccountPaused", "MailPulseSesDailyQuotaUsedUp",
                 "MailPulseSendsStuckForReview", "MailPulseSenderThrottled", "MailPulseIngestBatchFailures", "MailPulseQuarantineRate",
                 "MailPulseIngestLagHigh", "MailPulseDeadLetterQueueNotEmpty", "MailPulseSnsEnvelopesRefused",
                 "MailPulseWebhookEndpointDisabled", "MailPulseWebhookDeliveriesLagging", "MailPulseWebhookDeliveriesGivenUp");

@@ -63,7 +63,7 @@ class ReputationGuardTest {
         assertThat(Db.row("select status, paused_reason from campaigns where campaign_id = ?", sending))
                 .containsEntry("status", "paused")
                 .satisfies(row -> assertThat((String) row.get("paused_reason")).startsWith("reputation guard: hard-bounce rate 5.00%"));
-        given().get("/q/health/group/reputation").then().statusCode(503).body("checks[0].data.reason", startsWith("hard-bounce rate"));
+        given().get("/q/health/group/reputation").then().statusCode(503).body("checks.find { it.name == 'Sending reputation' }.data.reason", startsWith("hard-bounce rate"));
         given().get("/q/health/ready").then().statusCode(200);
         assertThat(given().get("/q/metrics").asString()).contains("mailpulse_reputation_over_limit 1.0");
 

@@ -59,7 +59,7 @@ class ExplainGuardTest {
             "campaign.repository.SendLedger.TEMPLATES",
             "campaign.repository.SendLedger.ISSUE_TOKENS",
             "campaign.repository.SendLedger.RELEASE",
-            "campaign.repository.SendLedger.START_ATTEMPT",
+            "campaign.repository.SendLedger.START_ATTEMPTS",
             "campaign.repository.SendLedger.SENT",
             "campaign.repository.SendLedger.RETRY",
             "campaign.repository.SendLedger.FAILED",
