@@ -1,5 +1,9 @@
 package org.mailpulse.bench;
 
+import static org.mailpulse.bench.Jdbc.count;
+import static org.mailpulse.bench.Jdbc.execute;
+import static org.mailpulse.bench.Jdbc.single;
+import static org.mailpulse.bench.Jdbc.update;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -15,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -301,32 +304,6 @@ class EnrolmentBenchmark {
 
     private static long number(Part p, String key) {
         return ((Number) p.report().get(key)).longValue();
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        return Long.parseLong(single(c, sql));
-    }
-
-    private static String single(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                st.setObject(i + 1, args[i]);
-            }
-            st.executeUpdate();
-        }
     }
 
     private void text(String key, String value) {

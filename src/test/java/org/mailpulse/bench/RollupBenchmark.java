@@ -1,5 +1,9 @@
 package org.mailpulse.bench;
 
+import static org.mailpulse.bench.Jdbc.count;
+import static org.mailpulse.bench.Jdbc.execute;
+import static org.mailpulse.bench.Jdbc.single;
+import static org.mailpulse.bench.Jdbc.update;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -12,7 +16,6 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -313,32 +316,6 @@ class RollupBenchmark {
 
     private static String mb(Connection c, String table) throws SQLException {
         return single(c, "SELECT round(sum(pg_total_relation_size(relid)) / 1048576.0) FROM pg_partition_tree('" + table + "')");
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        return Long.parseLong(single(c, sql));
-    }
-
-    private static String single(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                st.setObject(i + 1, args[i]);
-            }
-            return st.executeUpdate();
-        }
     }
 
     private static String secondsSince(long t0) {
