@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The reliability scenarios run their own instances of the packaged application ({@link AppInstance}); the one the
- * test framework starts only stands by, so that it neither consumes the queue nor sends nor runs jobs.
+ * test framework starts only stands by, so that it neither consumes the queue nor sends nor runs jobs nor delivers webhooks.
  */
 public class ReliabilityProfile implements QuarkusTestProfile {
 
@@ -17,6 +17,7 @@ public class ReliabilityProfile implements QuarkusTestProfile {
                 "mailpulse.ingest.enabled", "false",
                 "mailpulse.sending.enabled", "false",
                 "mailpulse.reports.rollup-enabled", "false",
-                "mailpulse.reputation.enabled", "false");
+                "mailpulse.reputation.enabled", "false",
+                "mailpulse.webhooks.delivery-enabled", "false");
     }
 }

@@ -13,12 +13,12 @@ import java.util.Base64;
  * {@code whsec_} secret, the header lists space-separated {@code v1,<base64 HMAC-SHA256>}; one match is enough and
  * the timestamp must be within five minutes.
  */
-final class StandardWebhooksVerifier {
+public final class StandardWebhooksVerifier {
 
     private StandardWebhooksVerifier() {
     }
 
-    static boolean verifies(String secret, String id, String timestamp, String body, String signatureHeader) {
+    public static boolean verifies(String secret, String id, String timestamp, String body, String signatureHeader) {
         long seconds;
         try {
             seconds = Long.parseLong(timestamp);
