@@ -4,10 +4,12 @@ import org.mailpulse.testsupport.SesFixtures;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -25,6 +27,7 @@ public final class Workload {
     private static final double DUPLICATE_SHARE = 0.05;
     private static final double UNKNOWN_MESSAGE_SHARE = 0.02;
     private static final double SNS_SHARE = 0.5;
+    private static final Set<String> ONCE_PER_MESSAGE = Set.of("send", "reject", "rendering_failure");
 
     /**
      * One event: its fixture, the index of its message in a {@link Population} (-1: a message MailPulse did not
@@ -54,6 +57,7 @@ public final class Workload {
         Random random = new Random(seed);
         List<Spec> specs = new ArrayList<>(events);
         List<Integer> originals = new ArrayList<>(events);
+        Set<String> oncePerMessage = new HashSet<>();
         int nextMessage = 0;
         for (int i = 0; i < events; i++) {
             if (!originals.isEmpty() && random.nextDouble() < DUPLICATE_SHARE) {
@@ -62,6 +66,10 @@ public final class Workload {
             }
             String fixture = EventMix.drawFixture(random);
             int message = random.nextDouble() < UNKNOWN_MESSAGE_SHARE ? -1 : nextMessage++ % messages;
+            // SES reports a message's Send, Reject or Rendering Failure once: a second one would be the same event.
+            while (message >= 0 && ONCE_PER_MESSAGE.contains(eventType(fixture)) && !oncePerMessage.add(message + "/" + eventType(fixture))) {
+                fixture = EventMix.drawFixture(random);
+            }
             specs.add(new Spec(fixture, message, random.nextDouble() < SNS_SHARE, -1));
             originals.add(i);
         }
@@ -161,6 +169,11 @@ public final class Workload {
                     .customerId(recipient.customerId().toString());
         } else {
             event.messageId(run + "-unknown-" + index).recipient("unknown-" + run + "-" + index + "@elsewhere.example.com");
+        }
+        // Every bounce and complaint is its own SES notification, with its own feedback id (the fixture's is shared).
+        String type = eventType(spec.fixture());
+        if (type.equals("bounce") || type.equals("complaint")) {
+            event.field(type, "feedbackId", run + "-feedback-" + index);
         }
         return spec.sns() ? event.inSnsEnvelope(run + "-sns-" + index) : event.raw();
     }
