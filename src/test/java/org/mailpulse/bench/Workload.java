@@ -27,7 +27,8 @@ public final class Workload {
     private static final double DUPLICATE_SHARE = 0.05;
     private static final double UNKNOWN_MESSAGE_SHARE = 0.02;
     private static final double SNS_SHARE = 0.5;
-    private static final Set<String> ONCE_PER_MESSAGE = Set.of("send", "reject", "rendering_failure");
+    /** The types SES reports once per message: a second one of a message would be the same event. */
+    public static final Set<String> ONCE_PER_MESSAGE = Set.of("send", "reject", "rendering_failure");
 
     /**
      * One event: its fixture, the index of its message in a {@link Population} (-1: a message MailPulse did not
@@ -143,7 +144,8 @@ public final class Workload {
                 .mapToObj(i -> spec(i).message() >= 0 ? "m" + spec(i).message() : "u" + i).distinct().count();
     }
 
-    private static String eventType(String fixture) {
+    /** The event type of a fixture, as MailPulse names it (e.g. {@code rendering_failure}). */
+    public static String eventType(String fixture) {
         String name = fixture.substring(fixture.indexOf('/') + 1, fixture.indexOf('.'));
         if (name.startsWith("bounce")) {
             return "bounce";

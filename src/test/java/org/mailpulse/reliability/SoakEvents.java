@@ -2,12 +2,15 @@ package org.mailpulse.reliability;
 
 import org.mailpulse.bench.EventMix;
 import org.mailpulse.bench.Population;
+import org.mailpulse.bench.Workload;
 import org.mailpulse.testsupport.SesFixtures;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,8 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * MailPulse did not send and 5 % exact copies of a recent body. Each body is rendered when its batch is built, with
  * every timestamp set to that moment, so that {@code event_time} in the history row is the enqueue time.
  *
- * <p>Messages are visited round-robin, so two raw records of one message and type are never stamped with the same
- * millisecond (at any rate below {@code messages} per millisecond) and every non-duplicate is a distinct input.
+ * <p>Messages are visited round-robin, so two events of one message and type are never stamped with the same
+ * millisecond (at any rate below {@code messages} per millisecond); with a feedback id of its own for each bounce and
+ * complaint, and at most one Send, Reject and Rendering Failure per message, every non-duplicate is a distinct SES
+ * event.
  * SES message ids of the unknown messages are {@code <run>-unknown-<n>}, so that every history row of the run has a
  * {@code ses_message_id} starting with {@code <run>-}. Not thread-safe: one sender thread draws from it.
  */
@@ -35,6 +40,7 @@ final class SoakEvents {
     private static final String CAMPAIGN = "SOAKCAMPAIGN";
     private static final String CUSTOMER = "SOAKCUSTOMER";
     private static final String SNS_ID = "SOAKSNSID";
+    private static final String FEEDBACK_ID = "SOAKFEEDBACKID";
 
     private final String run;
     private final Population population;
@@ -43,6 +49,7 @@ final class SoakEvents {
     private final Map<String, String> snsTemplates = new HashMap<>();
     private final String[] recent = new String[RECENT];
     private int nextMessage;
+    private final Set<String> oncePerMessage = new HashSet<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong unique = new AtomicLong();
 
@@ -54,6 +61,10 @@ final class SoakEvents {
             SesFixtures.Event event = SesFixtures.event(fixture).mailTimestamp(Instant.EPOCH).eventTimestamp(Instant.EPOCH)
                     .messageId(MESSAGE_ID).recipient(RECIPIENT).campaignId(CAMPAIGN).customerId(CUSTOMER)
                     .userId("soak-user").reportType("1");
+            String type = Workload.eventType(fixture);
+            if (type.equals("bounce") || type.equals("complaint")) {
+                event.field(type, "feedbackId", FEEDBACK_ID);
+            }
             rawTemplates.put(fixture, event.raw());
             snsTemplates.put(fixture, event.inSnsEnvelope(SNS_ID));
         }
@@ -68,7 +79,6 @@ final class SoakEvents {
         }
         String fixture = EventMix.drawFixture(random);
         boolean sns = random.nextDouble() < SNS_SHARE;
-        String body = sns ? snsTemplates.get(fixture) : rawTemplates.get(fixture);
         String messageId;
         String recipient;
         String campaign;
@@ -79,14 +89,20 @@ final class SoakEvents {
             campaign = "none";
             customer = "none";
         } else {
-            Population.Recipient r = population.recipient(nextMessage++ % population.size());
+            int message = nextMessage++ % population.size();
+            // SES reports a message's Send, Reject or Rendering Failure once: a second one would be the same event.
+            while (Workload.ONCE_PER_MESSAGE.contains(Workload.eventType(fixture)) && !oncePerMessage.add(message + "/" + Workload.eventType(fixture))) {
+                fixture = EventMix.drawFixture(random);
+            }
+            Population.Recipient r = population.recipient(message);
             messageId = r.sesMessageId();
             recipient = r.email();
             campaign = population.campaignId().toString();
             customer = r.customerId().toString();
         }
+        String body = sns ? snsTemplates.get(fixture) : rawTemplates.get(fixture);
         body = body.replace(TIME, now).replace(MESSAGE_ID, messageId).replace(RECIPIENT, recipient)
-                .replace(CAMPAIGN, campaign).replace(CUSTOMER, customer);
+                .replace(CAMPAIGN, campaign).replace(CUSTOMER, customer).replace(FEEDBACK_ID, run + "-feedback-" + index);
         if (sns) {
             body = body.replace(SNS_ID, run + "-sns-" + index);
         }
