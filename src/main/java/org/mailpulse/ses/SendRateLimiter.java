@@ -25,7 +25,7 @@ import java.time.Duration;
 @ApplicationScoped
 public class SendRateLimiter {
 
-    static final Duration MARGIN = Duration.ofMillis(40);
+    static final Duration MARGIN = Duration.ofMillis(100);
     /** A call this late for its slot would crowd the next slots: it takes a fresh slot instead. */
     static final Duration LATE_TOLERANCE = Duration.ofMillis(15);
     /** The first slot of a reservation is no sooner than this: the round trips before the first call fit in. */
