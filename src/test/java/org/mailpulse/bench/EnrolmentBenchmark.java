@@ -225,17 +225,7 @@ class EnrolmentBenchmark {
             c.setAutoCommit(true);
             execute(c, "DEALLOCATE ALL");
         }
-        plan.forEach(line -> System.out.println("PLAN " + name + " " + line));
-        boolean firstBuffers = true;
-        for (String line : plan) {
-            String trimmed = line.trim().replaceFirst("^->\\s*", "");
-            if (trimmed.startsWith("Buffers:") && firstBuffers) {
-                text(name + ".total", trimmed);
-                firstBuffers = false;
-            } else if (line.matches(PLAN_LINES)) {
-                text(name, trimmed.length() > 160 ? trimmed.substring(0, 160) + "…" : trimmed);
-            }
-        }
+        Jdbc.reportPlan(plan, name, PLAN_LINES, this::text);
     }
 
     private static String timeOrdered(int i) {

@@ -242,17 +242,7 @@ class RollupBenchmark {
             }
         }
         execute(c, "DEALLOCATE rb_counts");
-        plan.forEach(line -> System.out.println("PLAN " + p + " " + line));
-        boolean firstBuffers = true;
-        for (String line : plan) {
-            String trimmed = line.trim().replaceFirst("^->\\s*", "");
-            if (trimmed.startsWith("Buffers:") && firstBuffers) {
-                text(p + ".explain.total", trimmed);
-                firstBuffers = false;
-            } else if (line.matches(PLAN_LINES)) {
-                text(p + ".explain", trimmed.length() > 160 ? trimmed.substring(0, 160) + "…" : trimmed);
-            }
-        }
+        Jdbc.reportPlan(plan, p + ".explain", PLAN_LINES, this::text);
     }
 
     private void summary(List<Phase> phases) {
