@@ -141,12 +141,13 @@ public final class LatencyProxy implements AutoCloseable {
                 return;
             }
             long wait = pending.peek().due() - System.nanoTime();
-            if (wait < 500_000) {
+            if (wait <= 0) {
                 flushDue();
                 return;
             }
             timerSet = true;
-            vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), ignored -> {
+            // Vert.x timers have millisecond resolution: rounded up, so that no chunk is ever released early.
+            vertx.setTimer(Math.max(1, (wait + 999_999) / 1_000_000), ignored -> {
                 timerSet = false;
                 flushDue();
             });
@@ -154,8 +155,7 @@ public final class LatencyProxy implements AutoCloseable {
 
         private void flushDue() {
             long now = System.nanoTime();
-            // Vert.x timers have millisecond resolution: anything due within half a millisecond goes now.
-            while (!pending.isEmpty() && pending.peek().due() - now < 500_000) {
+            while (!pending.isEmpty() && pending.peek().due() - now <= 0) {
                 Chunk chunk = pending.poll();
                 pendingBytes -= chunk.bytes().length();
                 write(chunk.bytes());
