@@ -40,16 +40,21 @@ public class SendLedger {
 
     // Checked again at send time: suppressions and deactivations made after enrolment stop the send. It starts from
     // the READY_TO_SEND rows and looks each one's address and customer up by key (scalar subqueries are never hashed,
-    // so neither the suppression list nor the customers are read whole).
+    // so neither the suppression list nor the customers are read whole). The messages next in line are found as CLAIM
+    // finds them.
     private static final String SUPPRESS_LATE = withStatuses("""
             UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now(), status_reason = late.reason
             FROM (SELECT r2.campaign_id, r2.customer_id, coalesce(
                          (SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r2.email),
                          (SELECT 'customer deactivated' FROM customers u WHERE u.customer_id = r2.customer_id AND NOT u.is_active)) AS reason
-                  FROM (SELECT r3.campaign_id, r3.customer_id, r3.email FROM campaign_recipients r3 JOIN campaigns c ON c.campaign_id = r3.campaign_id
-                        WHERE c.status = {campaign:SENDING} AND r3.status = {message:READY_TO_SEND}
-                          AND (r3.next_attempt_at IS NULL OR r3.next_attempt_at <= now())
-                        ORDER BY r3.next_attempt_at NULLS FIRST, r3.created_at
+                  FROM (SELECT next.campaign_id, next.customer_id, next.email FROM campaigns c CROSS JOIN LATERAL (
+                            SELECT r3.campaign_id, r3.customer_id, r3.email, r3.next_attempt_at, r3.created_at FROM campaign_recipients r3
+                            WHERE r3.campaign_id = c.campaign_id AND r3.status = {message:READY_TO_SEND}
+                              AND (r3.next_attempt_at IS NULL OR r3.next_attempt_at <= now())
+                            ORDER BY r3.next_attempt_at NULLS FIRST, r3.created_at
+                            LIMIT $3) next
+                        WHERE c.status = {campaign:SENDING}
+                        ORDER BY next.next_attempt_at NULLS FIRST, next.created_at
                         LIMIT $3) r2) late
             WHERE r.campaign_id = late.campaign_id AND r.customer_id = late.customer_id AND r.status = {message:READY_TO_SEND}
               AND late.reason IS NOT NULL
@@ -61,14 +66,22 @@ public class SendLedger {
             WHERE status = {message:SENDING} AND last_attempt_at IS NULL AND updated_at < now() - interval '1 minute'
             """);
 
+    // Each sending campaign's next messages come from its own ordered walk of campaign_recipients_ready_order_idx
+    // (V13), stopped at the limit; the outer ORDER BY only merges those few rows of each campaign. Sorting all of a
+    // campaign's ready rows instead costs about a second per claim at a million.
     private static final String CLAIM = withStatuses("""
             UPDATE campaign_recipients r SET status = {message:SENDING}, status_rank = $2::smallint, last_attempt_at = NULL, updated_at = now()
             FROM campaigns c
             WHERE c.campaign_id = r.campaign_id AND (r.campaign_id, r.customer_id) IN (
-                SELECT r2.campaign_id, r2.customer_id FROM campaign_recipients r2 JOIN campaigns c2 ON c2.campaign_id = r2.campaign_id
-                WHERE c2.status = {campaign:SENDING} AND r2.status = {message:READY_TO_SEND} AND (r2.next_attempt_at IS NULL OR r2.next_attempt_at <= now())
-                ORDER BY r2.next_attempt_at NULLS FIRST, r2.created_at
-                LIMIT $1 FOR UPDATE OF r2 SKIP LOCKED)
+                SELECT next.campaign_id, next.customer_id FROM campaigns c2 CROSS JOIN LATERAL (
+                    SELECT r2.campaign_id, r2.customer_id, r2.next_attempt_at, r2.created_at FROM campaign_recipients r2
+                    WHERE r2.campaign_id = c2.campaign_id AND r2.status = {message:READY_TO_SEND}
+                      AND (r2.next_attempt_at IS NULL OR r2.next_attempt_at <= now())
+                    ORDER BY r2.next_attempt_at NULLS FIRST, r2.created_at
+                    LIMIT $1 FOR UPDATE OF r2 SKIP LOCKED) next
+                WHERE c2.status = {campaign:SENDING}
+                ORDER BY next.next_attempt_at NULLS FIRST, next.created_at
+                LIMIT $1)
             RETURNING r.campaign_id, r.customer_id, r.email, r.template_data::text AS data, r.attempt_count, c.template_id
             """);
 
