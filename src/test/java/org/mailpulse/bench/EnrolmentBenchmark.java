@@ -15,7 +15,6 @@ import org.mailpulse.suppression.SuppressionReason;
 import org.mailpulse.testsupport.TestServers;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,6 +56,10 @@ class EnrolmentBenchmark {
         int partRows() {
             return rows / parts;
         }
+
+        CsvFiles files() {
+            return new CsvFiles(partRows(), duplicateEvery, badEvery);
+        }
     }
 
     record Part(String route, int part, int rows, double seconds, Map<String, Object> report, String load) {
@@ -87,13 +90,13 @@ class EnrolmentBenchmark {
                 execute(c, "VACUUM ANALYZE suppression_list");
             }
             for (int p = 0; p < s.parts(); p++) {
-                parts.add(post("import", "/api/customers/import", p, s, importCsv(s, run, p)));
+                parts.add(post("import", "/api/customers/import", p, s, s.files().customers("imp-" + run, p)));
             }
             for (int p = 0; p < s.parts(); p++) {
-                parts.add(post("enrol_existing", "/api/campaigns/" + existing + "/recipients", p, s, enrolCsv(s, "imp-" + run, p)));
+                parts.add(post("enrol_existing", "/api/campaigns/" + existing + "/recipients", p, s, s.files().enrolment("imp-" + run, p)));
             }
             for (int p = 0; p < s.parts(); p++) {
-                parts.add(post("enrol_new", "/api/campaigns/" + fresh + "/recipients", p, s, enrolCsv(s, "new-" + run, p)));
+                parts.add(post("enrol_new", "/api/campaigns/" + fresh + "/recipients", p, s, s.files().enrolment("new-" + run, p)));
             }
             summary(s, parts);
             try (Connection c = TestServers.jdbc()) {
@@ -105,7 +108,7 @@ class EnrolmentBenchmark {
         } finally {
             print();
         }
-        long rejected = java.util.stream.IntStream.rangeClosed(1, s.partRows()).filter(r -> r % s.badEvery() == 0 || r % s.duplicateEvery() == 0).count();
+        long rejected = s.files().rejectedPerPart();
         for (Part p : parts) {
             long written = p.route().equals("import") ? number(p, "created") + number(p, "updated")
                     : number(p, "enrolled") + number(p, "suppressed") + number(p, "alreadyEnrolled");
@@ -133,47 +136,6 @@ class EnrolmentBenchmark {
         return p;
     }
 
-    /**
-     * Part p of the customer file: email,name,company,country. Every {@code duplicate-every}th row repeats the row
-     * before it, every {@code bad-every}th has no valid address.
-     */
-    private static byte[] importCsv(Settings s, String run, int part) {
-        StringBuilder csv = new StringBuilder(s.partRows() * 48).append("email,name,company,country\n");
-        rows(s, part, (i, address) -> csv.append(address("imp-" + run, i, address)).append(",Person ").append(i)
-                .append(",Company ").append(i % 5000).append(',').append(i % 2 == 0 ? "GB" : "US").append('\n'));
-        return csv.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Part p of an enrolment file: email,name,plan; the same shape of duplicates and bad rows. */
-    private static byte[] enrolCsv(Settings s, String prefix, int part) {
-        StringBuilder csv = new StringBuilder(s.partRows() * 40).append("email,name,plan\n");
-        rows(s, part, (i, address) -> csv.append(address(prefix, i, address)).append(",Person ").append(i)
-                .append(',').append(i % 3 == 0 ? "pro" : "free").append('\n'));
-        return csv.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    interface RowWriter {
-        void row(long index, boolean address);
-    }
-
-    private static void rows(Settings s, int part, RowWriter writer) {
-        long first = (long) part * s.partRows();
-        long index = first;
-        for (int r = 1; r <= s.partRows(); r++) {
-            if (r % s.badEvery() == 0) {
-                writer.row(-1, false);
-            } else if (r % s.duplicateEvery() == 0) {
-                writer.row(index - 1, true);
-            } else {
-                writer.row(index++, true);
-            }
-        }
-    }
-
-    private static String address(String prefix, long index, boolean valid) {
-        return valid ? prefix + "-" + index + "@d" + (index % 97) + ".example" : "not-an-address";
-    }
-
     /** EXPLAIN (ANALYZE, BUFFERS) of one enrolment statement of 5,000 new addresses, rolled back. */
     private void explainEnrol(Connection c, String campaign, String run) throws SQLException {
         int n = 5_000;
@@ -198,7 +160,7 @@ class EnrolmentBenchmark {
         String[] names = new String[n];
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
-            emails[i] = i % 2 == 0 ? address("imp-" + run, i * 97L, true) : "explain-import-" + run + "-" + i + "@d.example";
+            emails[i] = i % 2 == 0 ? CsvFiles.address("imp-" + run, i * 97L, true) : "explain-import-" + run + "-" + i + "@d.example";
             names[i] = "Person " + i;
             ids[i] = timeOrdered(i);
         }

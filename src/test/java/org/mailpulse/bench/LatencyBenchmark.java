@@ -84,7 +84,7 @@ class LatencyBenchmark {
     }
 
     /** Events per second over the middle 80 % of the commits, leaving out the start-up and the tail. */
-    private static double steadyRate(List<Long> commitMillis) {
+    static double steadyRate(List<Long> commitMillis) {
         int n = commitMillis.size();
         if (n < 10) {
             return Double.NaN;
