@@ -1,6 +1,6 @@
 package org.mailpulse.campaign.service;
 
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
@@ -66,18 +66,20 @@ public class CampaignService {
         });
     }
 
-    @WithSession
+    // A request holds one PostgreSQL connection at a time: the kept counts come from the pool once the session has
+    // given its connection back, never while it holds it. Otherwise more readers than the pool has connections each
+    // hold one and wait for a second, and the replica stalls, ingestion included (ConcurrentReadsTest).
+
     public Uni<PageResponse<CampaignView>> list(CampaignStatus status, Page page) {
-        var query = status == null
-                ? campaigns.findAll(Sort.by("createdAt").descending())
-                : campaigns.find("status", Sort.by("createdAt").descending(), status);
-        return Pages.of(query, page, c -> c).chain(campaignsPage -> counts.of(campaignsPage.items().stream().map(c -> c.id).toList())
-                .map(kept -> campaignsPage.map(c -> CampaignView.of(c, byStatus(kept.get(c.id))))));
+        return Panache.withSession(() -> Pages.of(status == null
+                        ? campaigns.findAll(Sort.by("createdAt").descending())
+                        : campaigns.find("status", Sort.by("createdAt").descending(), status), page, c -> c))
+                .chain(campaignsPage -> counts.of(campaignsPage.items().stream().map(c -> c.id).toList())
+                        .map(kept -> campaignsPage.map(c -> CampaignView.of(c, byStatus(kept.get(c.id))))));
     }
 
-    @WithSession
     public Uni<CampaignView> find(UUID id) {
-        return campaigns.findById(id).onItem().ifNotNull()
+        return Panache.withSession(() -> campaigns.findById(id)).onItem().ifNotNull()
                 .transformToUni(campaign -> counts.of(id).map(kept -> CampaignView.of(campaign, byStatus(kept))));
     }
 
@@ -85,8 +87,7 @@ public class CampaignService {
         return kept == null ? null : kept.byStatus();
     }
 
-    /** The campaign's messages, by address, optionally of one status; pages by key, the total from the kept counts. */
-    @WithSession
+    /** The campaign's messages, by address, optionally of one status; pages by key, the total (first page) from the kept counts. */
     public Uni<PageResponse<RecipientView>> recipients(UUID id, MessageStatus status, KeysetPageRequest page) {
         Cursor after = page.after(2);
         List<String> where = new ArrayList<>(List.of("campaignId = :campaign"));
@@ -100,9 +101,11 @@ public class CampaignService {
             where.add("email >= :email and (email > :email or customerId > :customer)");
             params.and("email", after.text(0)).and("customer", after.uuid(1));
         }
-        var query = recipients.find(String.join(" and ", where), Sort.by("email").and("customerId"), params);
-        return Pages.keyset(query, page, r -> Cursor.of(r.email, r.customerId), RecipientView::of,
-                () -> counts.of(id).map(kept -> kept == null ? 0L : status == null ? kept.recipients() : kept.status(status)));
+        Uni<Long> total = page.byCursor() ? Uni.createFrom().nullItem()
+                : counts.of(id).map(kept -> kept == null ? 0L : status == null ? kept.recipients() : kept.status(status));
+        return total.chain(n -> Panache.withSession(() -> Pages.keyset(
+                recipients.find(String.join(" and ", where), Sort.by("email").and("customerId"), params), page,
+                r -> Cursor.of(r.email, r.customerId), RecipientView::of, () -> Uni.createFrom().item(n))));
     }
 
     /** Applies queue, pause or resume; 404 for an unknown campaign, 409 for a move its status does not allow. */
