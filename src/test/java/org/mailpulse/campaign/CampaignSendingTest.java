@@ -138,6 +138,22 @@ class CampaignSendingTest {
     }
 
     @Test
+    void aCustomerDeactivatedAfterEnrolmentIsNotSentTo() {
+        String address = "gone-" + UUID.randomUUID() + "@example.com";
+        String campaign = Api.draftCampaign();
+        given().contentType(ContentType.JSON).body(Map.of("recipients", List.of(Map.of("email", address, "data", Map.of("name", "Gone")))))
+                .post("/api/campaigns/{id}/recipients", campaign).then().statusCode(200).body("enrolled", equalTo(1));
+        Object customer = Db.row("select customer_id from campaign_recipients where email = ?", address).get("customer_id");
+        given().delete("/api/customers/{id}", customer.toString()).then().statusCode(204);
+        given().post("/api/campaigns/{id}/queue", campaign).then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(given().get("/api/campaigns/{id}", campaign).path("status")));
+        assertThat(SesStore.mailsTo(address)).isEmpty();
+        assertThat(Db.row("select status, status_reason from campaign_recipients where email = ?", address))
+                .containsEntry("status", "SUPPRESSED").containsEntry("status_reason", "customer deactivated");
+    }
+
+    @Test
     void severalSendersAtOnceSendEachMessageOnce() {
         String campaign = Api.draftCampaign();
         List<Map<String, Object>> recipients = new ArrayList<>();

@@ -53,7 +53,6 @@ class ExplainGuardTest {
             "suppression.repository.SuppressionWriter.PRUNE_SOFT_BOUNCES",
             // sending
             "campaign.repository.SendLedger.RELEASE_SCHEDULED",
-            "campaign.repository.SendLedger.SUPPRESS_LATE",
             "campaign.repository.SendLedger.RECOVER_UNSTARTED",
             "campaign.repository.SendLedger.CLAIM",
             "campaign.repository.SendLedger.TEMPLATES",

@@ -38,28 +38,6 @@ public class SendLedger {
             FROM campaigns c WHERE c.campaign_id = r.campaign_id AND c.status = {campaign:SENDING} AND r.status = {message:SCHEDULED}
             """);
 
-    // Checked again at send time: suppressions and deactivations made after enrolment stop the send. It starts from
-    // the READY_TO_SEND rows and looks each one's address and customer up by key (scalar subqueries are never hashed,
-    // so neither the suppression list nor the customers are read whole). The messages next in line are found as CLAIM
-    // finds them.
-    private static final String SUPPRESS_LATE = withStatuses("""
-            UPDATE campaign_recipients r SET status = $1, status_rank = $2::smallint, updated_at = now(), status_reason = late.reason
-            FROM (SELECT r2.campaign_id, r2.customer_id, coalesce(
-                         (SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = r2.email),
-                         (SELECT 'customer deactivated' FROM customers u WHERE u.customer_id = r2.customer_id AND NOT u.is_active)) AS reason
-                  FROM (SELECT next.campaign_id, next.customer_id, next.email FROM campaigns c CROSS JOIN LATERAL (
-                            SELECT r3.campaign_id, r3.customer_id, r3.email, r3.next_attempt_at, r3.created_at FROM campaign_recipients r3
-                            WHERE r3.campaign_id = c.campaign_id AND r3.status = {message:READY_TO_SEND}
-                              AND (r3.next_attempt_at IS NULL OR r3.next_attempt_at <= now())
-                            ORDER BY r3.next_attempt_at NULLS FIRST, r3.created_at
-                            LIMIT $3) next
-                        WHERE c.status = {campaign:SENDING}
-                        ORDER BY next.next_attempt_at NULLS FIRST, next.created_at
-                        LIMIT $3) r2) late
-            WHERE r.campaign_id = late.campaign_id AND r.customer_id = late.customer_id AND r.status = {message:READY_TO_SEND}
-              AND late.reason IS NOT NULL
-            """);
-
     // Claimed by a sender that died before it started the call: safe to hand out again, nothing was sent.
     private static final String RECOVER_UNSTARTED = withStatuses("""
             UPDATE campaign_recipients SET status = $1, status_rank = $2::smallint, updated_at = now()
@@ -69,20 +47,31 @@ public class SendLedger {
     // Each sending campaign's next messages come from its own ordered walk of campaign_recipients_ready_order_idx
     // (V13), stopped at the limit; the outer ORDER BY only merges those few rows of each campaign. Sorting all of a
     // campaign's ready rows instead costs about a second per claim at a million.
+    // The claimed messages are checked again here, at send time: an address suppressed or a customer deactivated
+    // since enrolment makes its message SUPPRESSED with the reason instead of SENDING (RETURNING tells which). The
+    // check looks each one up by key. The messages are joined back by primary key only, so that the plan cannot pick
+    // the ready index for the join, whatever the statistics say about how many messages are ready: right after a
+    // large campaign is queued they still say none.
     private static final String CLAIM = withStatuses("""
-            UPDATE campaign_recipients r SET status = {message:SENDING}, status_rank = $2::smallint, last_attempt_at = NULL, updated_at = now()
-            FROM campaigns c
-            WHERE c.campaign_id = r.campaign_id AND (r.campaign_id, r.customer_id) IN (
-                SELECT next.campaign_id, next.customer_id FROM campaigns c2 CROSS JOIN LATERAL (
-                    SELECT r2.campaign_id, r2.customer_id, r2.next_attempt_at, r2.created_at FROM campaign_recipients r2
-                    WHERE r2.campaign_id = c2.campaign_id AND r2.status = {message:READY_TO_SEND}
-                      AND (r2.next_attempt_at IS NULL OR r2.next_attempt_at <= now())
-                    ORDER BY r2.next_attempt_at NULLS FIRST, r2.created_at
-                    LIMIT $1 FOR UPDATE OF r2 SKIP LOCKED) next
-                WHERE c2.status = {campaign:SENDING}
-                ORDER BY next.next_attempt_at NULLS FIRST, next.created_at
-                LIMIT $1)
-            RETURNING r.campaign_id, r.customer_id, r.email, r.template_data::text AS data, r.attempt_count, c.template_id
+            UPDATE campaign_recipients r
+            SET status = CASE WHEN picked.reason IS NULL THEN {message:SENDING} ELSE {message:SUPPRESSED} END,
+                status_rank = CASE WHEN picked.reason IS NULL THEN $2::smallint ELSE $3::smallint END,
+                status_reason = coalesce(picked.reason, r.status_reason), last_attempt_at = NULL, updated_at = now()
+            FROM campaigns c, (
+                SELECT next.campaign_id, next.customer_id, coalesce(
+                       (SELECT 'suppressed: ' || s.reason FROM suppression_list s WHERE s.email = next.email),
+                       (SELECT 'customer deactivated' FROM customers u WHERE u.customer_id = next.customer_id AND NOT u.is_active)) AS reason
+                FROM (SELECT n.campaign_id, n.customer_id, n.email FROM campaigns c2 CROSS JOIN LATERAL (
+                          SELECT r2.campaign_id, r2.customer_id, r2.email, r2.next_attempt_at, r2.created_at FROM campaign_recipients r2
+                          WHERE r2.campaign_id = c2.campaign_id AND r2.status = {message:READY_TO_SEND}
+                            AND (r2.next_attempt_at IS NULL OR r2.next_attempt_at <= now())
+                          ORDER BY r2.next_attempt_at NULLS FIRST, r2.created_at
+                          LIMIT $1 FOR UPDATE OF r2 SKIP LOCKED) n
+                      WHERE c2.status = {campaign:SENDING}
+                      ORDER BY n.next_attempt_at NULLS FIRST, n.created_at
+                      LIMIT $1) next) picked
+            WHERE c.campaign_id = r.campaign_id AND r.campaign_id = picked.campaign_id AND r.customer_id = picked.customer_id
+            RETURNING r.campaign_id, r.customer_id, r.email, r.template_data::text AS data, r.attempt_count, c.template_id, r.status
             """);
 
     private static final String TEMPLATES = """
@@ -169,15 +158,10 @@ public class SendLedger {
         this.config = config;
     }
 
-    /**
-     * Starts due campaigns, releases their scheduled messages, suppresses late suppressions, recovers unstarted claims.
-     * Late suppressions are looked for among the {@code lookahead} messages next in the claim's order only, so the
-     * check costs the same at a million waiting messages as at ten; a message is checked before its turn comes.
-     */
-    public Uni<Void> prepare(int lookahead) {
+    /** Starts due campaigns, releases their scheduled messages, recovers unstarted claims. */
+    public Uni<Void> prepare() {
         return pool.withTransaction(connection -> campaigns.startDue(connection)
                 .chain(() -> connection.preparedQuery(RELEASE_SCHEDULED).execute(status(MessageStatus.READY_TO_SEND)))
-                .chain(() -> connection.preparedQuery(SUPPRESS_LATE).execute(status(MessageStatus.SUPPRESSED).addInteger(lookahead)))
                 .chain(() -> connection.preparedQuery(RECOVER_UNSTARTED).execute(status(MessageStatus.READY_TO_SEND)))
                 .replaceWithVoid());
     }
@@ -185,13 +169,16 @@ public class SendLedger {
     public record Claim(List<ClaimedMessage> messages, Map<UUID, TemplateContent> templates) {
     }
 
-    /** Claims up to {@code limit} due messages and loads their templates. */
+    /** Claims up to {@code limit} due messages (those found suppressed on the way are not returned) and loads their templates. */
     public Uni<Claim> claim(int limit) {
         return pool.withTransaction(connection -> connection.preparedQuery(CLAIM)
-                        .execute(Tuple.of(limit, MessageStatus.SENDING.rank()))
+                        .execute(Tuple.of(limit, MessageStatus.SENDING.rank(), MessageStatus.SUPPRESSED.rank()))
                         .map(rows -> {
                             List<ClaimedMessage> claimed = new ArrayList<>();
                             for (Row row : rows) {
+                                if (!MessageStatus.SENDING.name().equals(row.getString("status"))) {
+                                    continue;
+                                }
                                 claimed.add(new ClaimedMessage(row.getUUID("campaign_id"), row.getUUID("customer_id"), row.getString("email"),
                                         row.getString("data"), row.getInteger("attempt_count"), row.getUUID("template_id")));
                             }

@@ -93,9 +93,7 @@ public class CampaignSender {
         Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
         Executor onContext = command -> context.runOnContext(ignored -> command.run());
         Instant deadline = Instant.now().plus(ROUND_BUDGET);
-        // Twice what one round can claim, so every message claimed in this round was checked for a late suppression.
-        int lookahead = Math.max(1_000, 2 * limiter.rate() * (int) ROUND_BUDGET.toSeconds());
-        return ledger.prepare(lookahead)
+        return ledger.prepare()
                 .chain(() -> Multi.createBy().repeating().uni(() -> sendClaim(onContext)).whilst(sent -> sent > 0 && Instant.now().isBefore(deadline))
                         .collect().last())
                 .chain(ledger::completeCampaigns)
