@@ -11,19 +11,21 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.mailpulse.common.Cursor;
 import org.mailpulse.config.MailPulseConfig;
-import org.mailpulse.embedded.FreePort;
-import org.mailpulse.embedded.ses.SesSimulator;
 import org.mailpulse.ingest.ParsedInput;
 import org.mailpulse.ingest.SesRecordParser;
 import org.mailpulse.message.MessageStatus;
+import org.mailpulse.testsupport.Api;
 import org.mailpulse.testsupport.ApiToken;
 import org.mailpulse.testsupport.AppInstance;
 import org.mailpulse.testsupport.Db;
 import org.mailpulse.testsupport.SendTimes;
+import org.mailpulse.testsupport.SeparateSesSimulator;
 import org.mailpulse.testsupport.SesFixtures;
 import org.mailpulse.testsupport.TestServers;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -69,13 +71,14 @@ class ScaleBenchmark {
 
     private static final String PROCESSED_SINCE = "SELECT processed_at FROM ingest_dedupe WHERE processed_at >= ? ORDER BY processed_at";
 
-    record Settings(int customers, int parts, int bounces, int readers, int readSeconds, int rate, int sendSeconds, int replicas,
-                    Duration timeout) {
+    record Settings(int customers, int parts, int bounces, int readers, int readSeconds, int readRate, int rate, int sendSeconds,
+                    int replicas, Duration timeout) {
 
         static Settings fromSystemProperties() {
             return new Settings(Integer.getInteger("bench.customers", 1_000_000), Integer.getInteger("bench.parts", 5),
                     Integer.getInteger("bench.bounces", 20_000), Integer.getInteger("bench.readers", 50),
-                    Integer.getInteger("bench.read.seconds", 10), Integer.getInteger("bench.send.rate", 500),
+                    Integer.getInteger("bench.read.seconds", 10), Integer.getInteger("bench.read.rate", 500),
+                    Integer.getInteger("bench.send.rate", 500),
                     Integer.getInteger("bench.send.seconds", 70), Integer.getInteger("bench.send.replicas", 2),
                     Duration.ofMinutes(Long.getLong("bench.timeout.minutes", 60)));
         }
@@ -172,8 +175,8 @@ class ScaleBenchmark {
     private void send(Settings s, String campaign, Deadline deadline) throws Exception {
         ApiToken.install();
         List<AppInstance> replicas = new ArrayList<>();
-        try (SesSimulator ses = SesSimulator.start(FreePort.find(), SesSimulator.Options.defaults().withMaxRecorded(s.rate() * s.sendSeconds() * 2))) {
-            ses.account().quota(10_000_000, 10_000);
+        try (SeparateSesSimulator ses = SeparateSesSimulator.start(s.rate() * s.sendSeconds() * 2)) {
+            ses.quota(10_000_000, 10_000);
             for (int i = 0; i < s.replicas(); i++) {
                 replicas.add(AppInstance.start("scale-send-" + i, "-Dmailpulse.sending.enabled=true", "-Dmailpulse.sending.max-rate=" + s.rate(),
                         "-Dmailpulse.reputation.enabled=false", "-Dquarkus.ses.endpoint-override=" + ses.endpoint()));
@@ -181,10 +184,13 @@ class ScaleBenchmark {
             for (AppInstance replica : replicas) {
                 replica.awaitReady(Duration.ofMinutes(3));
             }
+            warmUp(s, deadline);
+            ses.clear();
+            ses.quota(10_000_000, 10_000);
             long t0 = System.nanoTime();
             given().post("/api/campaigns/{id}/queue", campaign).then().statusCode(200);
             report.figure("send.queue_seconds", (System.nanoTime() - t0) / 1e9, "s for POST /queue (a million messages become READY_TO_SEND)");
-            while (ses.sendRequestCount() == 0) {
+            while (ses.sendTimes().isEmpty()) {
                 deadline.sleepUntil(System.nanoTime() + 100_000_000L, "waiting for the first SendEmail");
             }
             deadline.sleepUntil(System.nanoTime() + s.sendSeconds() * 1_000_000_000L, "sending for " + s.sendSeconds() + " s");
@@ -194,7 +200,7 @@ class ScaleBenchmark {
             for (AppInstance replica : replicas) {
                 missed += replica.metric("mailpulse_send_slots_missed_total");
             }
-            List<Long> times = ses.sendTimes().stream().map(Instant::toEpochMilli).sorted().toList();
+            List<Long> times = ses.sendTimes().stream().sorted().toList();
             long span = times.get(times.size() - 1) - times.get(0);
             List<Long> steady = times.stream().filter(t -> t >= times.get(0) + 5_000 && t < times.get(times.size() - 1) - 5_000).toList();
             report.text("send.sent", String.format(Locale.ROOT, "%,d SendEmail calls in %.1f s by %d replicas sharing %d/s; %.0f slots missed",
@@ -202,6 +208,8 @@ class ScaleBenchmark {
             report.figure("send.utilisation", 100 * SendTimes.utilisation(times, s.rate()), "% of the rate, first to last call");
             report.figure("send.utilisation_steady", 100 * SendTimes.utilisation(steady, s.rate()), "% of the rate, without the first and last 5 s");
             report.figure("send.busiest_second", SendTimes.busiestSecond(times), "calls in any one-second window at the simulator (limit " + s.rate() + ")");
+            report.figure("send.longest_gap", SendTimes.longestGap(steady), "ms between two consecutive calls at the simulator, steady part");
+            Files.write(Path.of("target", "scale-send-times.txt"), times.stream().map(String::valueOf).toList());
             report.check("send.recorded_sent", times.size(), Db.count("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid "
                     + "AND ses_message_id IS NOT NULL", campaign));
             report.check("send.failed", 0, Db.count("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid AND status = 'FAILED'", campaign));
@@ -210,6 +218,25 @@ class ScaleBenchmark {
             for (AppInstance replica : replicas) {
                 replica.close();
             }
+        }
+    }
+
+    /**
+     * Replicas that have run for a while are what sends a real campaign: a small campaign of ten seconds' worth of
+     * mail is sent to the end first, so the JIT's warm-up is not counted against the rate.
+     */
+    private void warmUp(Settings s, Deadline deadline) {
+        String campaign = Api.draftCampaign();
+        List<Map<String, Object>> recipients = new ArrayList<>();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < s.rate() * 10; i++) {
+            recipients.add(Map.of("email", "warm-" + run + "-" + i + "@example.com", "data", Map.of("name", "W" + i)));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("recipients", recipients))
+                .post("/api/campaigns/{id}/recipients", campaign).then().statusCode(200);
+        given().post("/api/campaigns/{id}/queue", campaign).then().statusCode(200);
+        while (!"done".equals(given().get("/api/campaigns/{id}", campaign).path("status"))) {
+            deadline.sleepUntil(System.nanoTime() + 500_000_000L, "sending the warm-up campaign");
         }
     }
 
@@ -295,13 +322,63 @@ class ScaleBenchmark {
         paths.put("campaign_list", "/api/campaigns?size=20");
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
         String base = "http://localhost:" + RestAssured.port;
+        // The reads' code paths warm up first (a few seconds at full speed each), as in a replica that has served for a while.
+        for (String path : paths.values()) {
+            measure(new Settings(s.customers(), s.parts(), s.bounces(), s.readers(), 3, s.readRate(), s.rate(), s.sendSeconds(), s.replicas(),
+                    s.timeout()), http, null, URI.create(base + path));
+        }
         for (Map.Entry<String, String> read : paths.entrySet()) {
-            measure(s, http, "read." + read.getKey(), URI.create(base + read.getValue()));
+            measurePaced(s, http, "read." + read.getKey(), URI.create(base + read.getValue()));
+        }
+        for (Map.Entry<String, String> read : paths.entrySet()) {
+            measure(s, http, "read.saturated." + read.getKey(), URI.create(base + read.getValue()));
         }
         // Offset paging stays for small lists; at page 10,000 of a million it reads 500,000 rows first (for comparison).
         measureOnce(http, "read.recipients_offset_page_10000", URI.create(base + "/api/campaigns/" + campaign + "/recipients?size=50&page=10000"));
     }
 
+    /**
+     * {@code readers} clients that together send {@code readRate} requests per second, each on its own schedule; a
+     * request's time runs from when it was due, not from when it went out, so a slow answer also counts against the
+     * requests queued behind it.
+     */
+    private void measurePaced(Settings s, HttpClient http, String name, URI uri) throws Exception {
+        ExecutorService readers = Executors.newFixedThreadPool(s.readers());
+        long interval = s.readers() * 1_000_000_000L / s.readRate();
+        long start = System.nanoTime();
+        long end = start + s.readSeconds() * 1_000_000_000L;
+        AtomicLong errors = new AtomicLong();
+        List<Future<List<Long>>> results = new ArrayList<>();
+        for (int r = 0; r < s.readers(); r++) {
+            long first = start + r * interval / s.readers();
+            results.add(readers.submit(() -> {
+                List<Long> nanos = new ArrayList<>();
+                for (long due = first; due < end; due += interval) {
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    HttpResponse<String> response = http.send(request(uri), HttpResponse.BodyHandlers.ofString());
+                    nanos.add(System.nanoTime() - due);
+                    if (response.statusCode() != 200) {
+                        errors.incrementAndGet();
+                    }
+                }
+                return nanos;
+            }));
+        }
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> result : results) {
+            all.addAll(result.get());
+        }
+        readers.shutdown();
+        double[] ms = all.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
+        report.text(name, String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.0f ms; %,d requests at %d/s from %d readers",
+                percentile(ms, 0.50), percentile(ms, 0.99), ms[ms.length - 1], ms.length, s.readRate(), s.readers()));
+        report.check(name + ".errors", 0, errors.get());
+    }
+
+    /** {@code readers} clients each sending its next request as soon as the last is answered: the throughput (reported unless {@code name} is null). */
     private void measure(Settings s, HttpClient http, String name, URI uri) throws Exception {
         ExecutorService readers = Executors.newFixedThreadPool(s.readers());
         long end = System.nanoTime() + s.readSeconds() * 1_000_000_000L;
@@ -326,6 +403,9 @@ class ScaleBenchmark {
             all.addAll(result.get());
         }
         readers.shutdown();
+        if (name == null) {
+            return;
+        }
         double[] ms = all.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
         report.text(name, String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.0f ms; %,d requests, %.0f/s, %d readers",
                 percentile(ms, 0.50), percentile(ms, 0.99), ms[ms.length - 1], ms.length, ms.length / (double) s.readSeconds(), s.readers()));

@@ -28,6 +28,16 @@ public final class SendTimes {
         return busiest;
     }
 
+    /** The longest time in ms between two consecutive calls: at a steady rate, a stall of the path to the endpoint. */
+    public static long longestGap(List<Long> times) {
+        List<Long> sorted = times.stream().sorted().toList();
+        long longest = 0;
+        for (int i = 1; i < sorted.size(); i++) {
+            longest = Math.max(longest, sorted.get(i) - sorted.get(i - 1));
+        }
+        return longest;
+    }
+
     /**
      * The share of {@code rate} the calls used: calls / (rate × their span), where the span runs from the first call
      * to one slot after the last (n calls exactly {@code 1/rate} apart use the whole rate).

@@ -26,7 +26,6 @@ import org.mailpulse.ses.quota.QuotaGuard;
 import org.mailpulse.unsubscribe.service.UnsubscribeTokens;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (so a crash strands few claims), reserves as many send slots from the schedule all replicas share (the 24-hour
  * quota may grant fewer: the rest go back to READY_TO_SEND and the campaigns pause), sends each message in its slot
  * and records each outcome. The next claim starts shortly before the last slot of the one before comes, so the
- * schedule never runs dry between claims; it repeats while there is work, then closes finished campaigns. Any number
+ * schedule never runs dry between claims; it repeats while there is work. Starting campaigns and closing finished
+ * ones happen beside it ({@link #upkeep()}), so nothing stops the claims while messages wait. Any number
  * of replicas can run it side by side. SES refusing for the account (daily quota, paused sending) never fails a
  * message: it goes back to READY_TO_SEND and {@link QuotaGuard} pauses the campaigns.
  * <p>
@@ -50,8 +50,6 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class CampaignSender {
 
-    /** A round hands the scheduler back after this long, even with work left (the next round continues it). */
-    static final Duration ROUND_BUDGET = Duration.ofSeconds(30);
     /** How long a shutdown waits for started SES calls to record their outcome (within Kubernetes' 30 s grace period). */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
     /** The next claim starts this long before the last slot of the one before (a claim takes a few round trips). */
@@ -85,6 +83,10 @@ public class CampaignSender {
         this.stuck = registry.gauge("mailpulse.send.stuck", new AtomicLong());
     }
 
+    /**
+     * Claims and sends while there is work; the next tick after it runs out starts again. It never stops for upkeep
+     * while messages wait: a pause between claims would leave the shared schedule's slots unused.
+     */
     @Scheduled(every = "${mailpulse.sending.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> round() {
         if (!config.sending().enabled() || draining) {
@@ -92,16 +94,31 @@ public class CampaignSender {
         }
         Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
         Executor onContext = command -> context.runOnContext(ignored -> command.run());
-        Instant deadline = Instant.now().plus(ROUND_BUDGET);
+        return Multi.createBy().repeating().uni(() -> sendClaim(onContext)).whilst(sent -> sent > 0)
+                .collect().last()
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    Log.warnf("Send round failed, retried next round: %s", failure.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /**
+     * Beside the rounds, never between their claims: starts due campaigns, releases their scheduled messages,
+     * recovers unstarted claims of dead senders, closes finished campaigns and counts stuck messages.
+     */
+    @Scheduled(every = "${mailpulse.sending.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public Uni<Void> upkeep() {
+        if (!config.sending().enabled() || draining) {
+            return Uni.createFrom().voidItem();
+        }
         return ledger.prepare()
-                .chain(() -> Multi.createBy().repeating().uni(() -> sendClaim(onContext)).whilst(sent -> sent > 0 && Instant.now().isBefore(deadline))
-                        .collect().last())
                 .chain(ledger::completeCampaigns)
                 .chain(ledger::stuckCount)
                 .invoke(stuck::set)
                 .replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {
-                    Log.warnf("Send round failed, retried next round: %s", failure.getMessage());
+                    Log.warnf("Send upkeep failed, retried next time: %s", failure.getMessage());
                     return Uni.createFrom().voidItem();
                 });
     }
