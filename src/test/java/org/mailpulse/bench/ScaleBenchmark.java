@@ -324,38 +324,40 @@ class ScaleBenchmark {
         String base = "http://localhost:" + RestAssured.port;
         // The reads' code paths warm up first (a few seconds at full speed each), as in a replica that has served for a while.
         for (String path : paths.values()) {
-            measure(new Settings(s.customers(), s.parts(), s.bounces(), s.readers(), 3, s.readRate(), s.rate(), s.sendSeconds(), s.replicas(),
-                    s.timeout()), http, null, URI.create(base + path));
+            measure(http, null, URI.create(base + path), s.readers(), 3, 0);
         }
         for (Map.Entry<String, String> read : paths.entrySet()) {
-            measurePaced(s, http, "read." + read.getKey(), URI.create(base + read.getValue()));
+            measure(http, "read." + read.getKey(), URI.create(base + read.getValue()), s.readers(), s.readSeconds(), s.readRate());
         }
         for (Map.Entry<String, String> read : paths.entrySet()) {
-            measure(s, http, "read.saturated." + read.getKey(), URI.create(base + read.getValue()));
+            measure(http, "read.saturated." + read.getKey(), URI.create(base + read.getValue()), s.readers(), s.readSeconds(), 0);
         }
         // Offset paging stays for small lists; at page 10,000 of a million it reads 500,000 rows first (for comparison).
         measureOnce(http, "read.recipients_offset_page_10000", URI.create(base + "/api/campaigns/" + campaign + "/recipients?size=50&page=10000"));
     }
 
     /**
-     * {@code readers} clients that together send {@code readRate} requests per second, each on its own schedule; a
-     * request's time runs from when it was due, not from when it went out, so a slow answer also counts against the
-     * requests queued behind it.
+     * {@code readers} clients (reported unless {@code name} is null). Paced ({@code rate} > 0): together {@code rate}
+     * requests per second, each on its own schedule; a request's time runs from when it was due, not from when it
+     * went out, so a slow answer also counts against the requests queued behind it. Saturated ({@code rate} 0):
+     * each sends its next request as soon as the last is answered, which measures the throughput.
      */
-    private void measurePaced(Settings s, HttpClient http, String name, URI uri) throws Exception {
-        ExecutorService readers = Executors.newFixedThreadPool(s.readers());
-        long interval = s.readers() * 1_000_000_000L / s.readRate();
+    private void measure(HttpClient http, String name, URI uri, int readers, int seconds, int rate) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
+        long interval = rate == 0 ? 0 : readers * 1_000_000_000L / rate;
         long start = System.nanoTime();
-        long end = start + s.readSeconds() * 1_000_000_000L;
+        long end = start + seconds * 1_000_000_000L;
         AtomicLong errors = new AtomicLong();
         List<Future<List<Long>>> results = new ArrayList<>();
-        for (int r = 0; r < s.readers(); r++) {
-            long first = start + r * interval / s.readers();
-            results.add(readers.submit(() -> {
+        for (int r = 0; r < readers; r++) {
+            long first = start + r * interval / readers;
+            results.add(pool.submit(() -> {
                 List<Long> nanos = new ArrayList<>();
-                for (long due = first; due < end; due += interval) {
+                for (long due = first; due < end && System.nanoTime() < end; due += interval) {
                     long wait = due - System.nanoTime();
-                    if (wait > 0) {
+                    if (interval == 0) {
+                        due = System.nanoTime();
+                    } else if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     HttpResponse<String> response = http.send(request(uri), HttpResponse.BodyHandlers.ofString());
@@ -371,44 +373,15 @@ class ScaleBenchmark {
         for (Future<List<Long>> result : results) {
             all.addAll(result.get());
         }
-        readers.shutdown();
-        double[] ms = all.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
-        report.text(name, String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.0f ms; %,d requests at %d/s from %d readers",
-                percentile(ms, 0.50), percentile(ms, 0.99), ms[ms.length - 1], ms.length, s.readRate(), s.readers()));
-        report.check(name + ".errors", 0, errors.get());
-    }
-
-    /** {@code readers} clients each sending its next request as soon as the last is answered: the throughput (reported unless {@code name} is null). */
-    private void measure(Settings s, HttpClient http, String name, URI uri) throws Exception {
-        ExecutorService readers = Executors.newFixedThreadPool(s.readers());
-        long end = System.nanoTime() + s.readSeconds() * 1_000_000_000L;
-        AtomicLong errors = new AtomicLong();
-        List<Future<List<Long>>> results = new ArrayList<>();
-        for (int r = 0; r < s.readers(); r++) {
-            results.add(readers.submit(() -> {
-                List<Long> nanos = new ArrayList<>();
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    HttpResponse<String> response = http.send(request(uri), HttpResponse.BodyHandlers.ofString());
-                    nanos.add(System.nanoTime() - t0);
-                    if (response.statusCode() != 200) {
-                        errors.incrementAndGet();
-                    }
-                }
-                return nanos;
-            }));
-        }
-        List<Long> all = new ArrayList<>();
-        for (Future<List<Long>> result : results) {
-            all.addAll(result.get());
-        }
-        readers.shutdown();
+        pool.shutdown();
         if (name == null) {
             return;
         }
         double[] ms = all.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
-        report.text(name, String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.0f ms; %,d requests, %.0f/s, %d readers",
-                percentile(ms, 0.50), percentile(ms, 0.99), ms[ms.length - 1], ms.length, ms.length / (double) s.readSeconds(), s.readers()));
+        String load = rate == 0 ? String.format(Locale.ROOT, "%,d requests, %.0f/s, %d readers", ms.length, ms.length / (double) seconds, readers)
+                : String.format(Locale.ROOT, "%,d requests at %d/s from %d readers", ms.length, rate, readers);
+        report.text(name, String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.0f ms; %s",
+                percentile(ms, 0.50), percentile(ms, 0.99), ms[ms.length - 1], load));
         report.check(name + ".errors", 0, errors.get());
     }
 

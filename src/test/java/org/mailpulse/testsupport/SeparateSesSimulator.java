@@ -11,7 +11,7 @@ import java.util.List;
 import static io.restassured.RestAssured.given;
 
 /**
- * The SES simulator in a JVM of its own (small heap, serial collector), driven over its control API. A benchmark
+ * The SES simulator in a JVM of its own (ZGC, whose pauses stay under a millisecond; its log beside the process's), driven over its control API. A benchmark
  * whose own JVM holds large data and collects it in pauses of 100 ms and more would otherwise stamp the calls that
  * arrived during a pause all at its end: a burst at the simulator that no sender made.
  */
@@ -36,7 +36,8 @@ public final class SeparateSesSimulator implements AutoCloseable {
         int port = FreePort.find();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = Files.createTempFile("mailpulse-ses-simulator-", ".log");
-        Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        Process process = new ProcessBuilder(List.of(java.toString(), "-Xms1g", "-Xmx1g", "-XX:+UseZGC", "-Xlog:gc:file=" + log + ".gc",
+                "-cp", System.getProperty("java.class.path"),
                 SeparateSesSimulator.class.getName(), String.valueOf(port), String.valueOf(maxRecorded)))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
