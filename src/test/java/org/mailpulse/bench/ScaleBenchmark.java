@@ -24,8 +24,6 @@ import org.mailpulse.testsupport.SesFixtures;
 import org.mailpulse.testsupport.TestServers;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -209,7 +207,7 @@ class ScaleBenchmark {
             report.figure("send.utilisation_steady", 100 * SendTimes.utilisation(steady, s.rate()), "% of the rate, without the first and last 5 s");
             report.figure("send.busiest_second", SendTimes.busiestSecond(times), "calls in any one-second window at the simulator (limit " + s.rate() + ")");
             report.figure("send.longest_gap", SendTimes.longestGap(steady), "ms between two consecutive calls at the simulator, steady part");
-            Files.write(Path.of("target", "scale-send-times.txt"), times.stream().map(String::valueOf).toList());
+            SendTimes.save("scale-send-times.txt", times);
             report.check("send.recorded_sent", times.size(), Db.count("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid "
                     + "AND ses_message_id IS NOT NULL", campaign));
             report.check("send.failed", 0, Db.count("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid AND status = 'FAILED'", campaign));

@@ -11,8 +11,6 @@ import org.mailpulse.testsupport.Db;
 import org.mailpulse.testsupport.SendTimes;
 import org.mailpulse.testsupport.SeparateSesSimulator;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +71,7 @@ class SendRateIT {
                     .until(() -> "done".equals(given().get("/api/campaigns/{id}", campaign).path("status")));
 
             List<Long> times = ses.sendTimes();
-            Files.write(Path.of("target", "send-rate-times-" + replicas + ".txt"), times.stream().map(String::valueOf).toList());
+            SendTimes.save("send-rate-times-" + replicas + ".txt", times);
             assertThat(times).hasSize(RECIPIENTS);
             assertThat(Db.count("SELECT count(*) FROM campaign_recipients WHERE campaign_id = ?::uuid AND status = 'SENT' AND attempt_count = 1",
                     campaign)).isEqualTo(RECIPIENTS);

@@ -1,5 +1,8 @@
 package org.mailpulse.testsupport;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
@@ -11,8 +14,18 @@ public final class SendTimes {
     }
 
     public static List<Long> all() {
-        return given().baseUri(TestServers.sesProxy()).get("/_simulator/send-times").then().statusCode(200)
+        return at(TestServers.sesProxy());
+    }
+
+    /** The send times of the simulator at {@code endpoint}. */
+    public static List<Long> at(String endpoint) {
+        return given().baseUri(endpoint).get("/_simulator/send-times").then().statusCode(200)
                 .extract().jsonPath().getList(".", Long.class);
+    }
+
+    /** Leaves the times in {@code target/<name>} (epoch ms, one per line) for a closer look. */
+    public static void save(String name, List<Long> times) throws IOException {
+        Files.write(Path.of("target", name), times.stream().map(String::valueOf).toList());
     }
 
     /** The most calls in any window of one second [t, t + 1000 ms) that starts at a call. */

@@ -66,8 +66,7 @@ public final class SeparateSesSimulator implements AutoCloseable {
 
     /** When SendEmail calls arrived, epoch ms, in arrival order. */
     public List<Long> sendTimes() {
-        return given().baseUri(endpoint()).get(SesSimulator.CONTROL_PATH + "send-times").then().statusCode(200)
-                .extract().jsonPath().getList(".", Long.class);
+        return SendTimes.at(endpoint());
     }
 
     @Override
