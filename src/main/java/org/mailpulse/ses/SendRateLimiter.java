@@ -2,19 +2,24 @@ package org.mailpulse.ses;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.mailpulse.ses.quota.QuotaGuard;
 import org.mailpulse.ses.repository.SendScheduleRepository;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps all replicas together at the effective send rate ({@link QuotaGuard#effectiveRate()}: the configured
  * {@code max-rate}, or the SES account's if lower) and within what is left of the 24-hour quota. The send slots
  * form one schedule in PostgreSQL ({@code send_rate_schedule}): a sender reserves as many consecutive slots as it
  * claimed messages, spaced (1 s + {@link #MARGIN}) / rate apart, so that rate + 1 consecutive slots span more than a
- * second by the margin whichever replicas they went to. Each call waits for its slot without blocking a thread; one
+ * second by the margin whichever replicas they went to. Each call waits for its slot without blocking a thread, on
+ * the SES client's own event loop ({@link SesEventLoop}), and goes on from there; one
  * that comes to its slot more than {@link #LATE_TOLERANCE} late (a timer fired late on a busy machine) takes a fresh
  * slot rather than going at once, so a late call never crowds the next slots. The margin less the tolerance covers
  * the jitter between the call's start and its arrival at SES, and the replicas' clock error.
@@ -40,17 +45,25 @@ public class SendRateLimiter {
 
     private final SendScheduleRepository schedule;
     private final QuotaGuard quota;
+    private final SesEventLoop sesLoop;
     private final DatabaseClock clock = new DatabaseClock();
     private final Counter missedSlots;
+    private final Timer lateness;
     private volatile long pausedUntilNanos = System.nanoTime();
     /** The latest slot this replica was granted, by the schedule's clock and by this JVM's (guarded by this). */
     private long lastSlotMicros = Long.MIN_VALUE;
     private long lastSlotNanos;
 
-    public SendRateLimiter(SendScheduleRepository schedule, QuotaGuard quota, MeterRegistry registry) {
+    public SendRateLimiter(SendScheduleRepository schedule, QuotaGuard quota, SesEventLoop sesLoop, MeterRegistry registry) {
         this.schedule = schedule;
         this.quota = quota;
+        this.sesLoop = sesLoop;
         this.missedSlots = registry.counter("mailpulse.send.slots.missed");
+        // How late the timers of the slots fire: on a starved machine they fire late, and past the tolerance a slot is lost.
+        this.lateness = Timer.builder("mailpulse.send.slot.lateness").description("How late each send slot's timer fired")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), LATE_TOLERANCE,
+                        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100))
+                .register(registry);
     }
 
     /** SendEmail calls per second for all replicas together, now. */
@@ -148,22 +161,34 @@ public class SendRateLimiter {
         }
 
         /**
-         * Completes when slot {@code index} (or, if that has passed, a fresh one) has come and no throttling pause is
-         * on; fails with {@link QuotaUsedUpException} if a fresh one was needed and the quota has none left.
+         * Completes on the SES client's event loop when slot {@code index} (or, if that has passed, a fresh one) has
+         * come and no throttling pause is on; fails with {@link QuotaUsedUpException} if a fresh one was needed and
+         * the quota has none left.
          */
         public Uni<Void> await(int index) {
             long due = dueNanos(firstNanos, index, spacingMicros, pausedUntilNanos);
-            long waitMillis = waitMillis(due, System.nanoTime());
-            Uni<Void> slot = Uni.createFrom().voidItem();
-            Uni<Void> timer = waitMillis <= 0 ? slot : slot.onItem().delayIt().by(Duration.ofMillis(waitMillis));
+            Context context = Vertx.currentContext();
+            Uni<Void> timer = Uni.createFrom().emitter(emitter -> {
+                long waitMillis = waitMillis(due, System.nanoTime());
+                Runnable fire = () -> emitter.complete(null);
+                if (waitMillis <= 0) {
+                    sesLoop.loop().execute(fire);
+                } else {
+                    sesLoop.loop().schedule(fire, waitMillis, TimeUnit.MILLISECONDS);
+                }
+            });
             // Checked when the timer has fired, right before the call: a busy machine fires timers late too.
             return timer.chain(() -> {
-                if (inSlot(due, System.nanoTime())) {
-                    return slot;
+                long now = System.nanoTime();
+                lateness.record(Math.max(0, now - due), TimeUnit.NANOSECONDS);
+                if (inSlot(due, now)) {
+                    return Uni.createFrom().voidItem();
                 }
                 missedSlots.increment();
-                return reserve(1).chain(fresh -> fresh.granted() == 0
-                        ? Uni.createFrom().failure(new QuotaUsedUpException()) : fresh.await(0));
+                Uni<Void> fresh = Uni.createFrom().deferred(() -> reserve(1)).chain(slots -> slots.granted() == 0
+                        ? Uni.createFrom().failure(new QuotaUsedUpException()) : slots.await(0));
+                // The reservation is the database's business: back on the caller's context for it.
+                return context == null ? fresh : fresh.runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
             });
         }
     }

@@ -7,7 +7,6 @@ import io.quarkiverse.amazon.common.runtime.AsyncHttpClientConfig;
 import io.quarkiverse.amazon.common.runtime.AwsCredentialsProviderConfig;
 import io.quarkiverse.amazon.common.runtime.ClientUtil;
 import io.quarkiverse.amazon.ses.runtime.SesConfig;
-import io.quarkus.netty.MainEventLoopGroup;
 import io.quarkus.runtime.RuntimeValue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -28,7 +27,9 @@ import java.util.function.Supplier;
  * extension's own code for credentials and the Netty client, so SES is configured once and every key means what it
  * means for the v1 client: region, endpoint override, API call timeouts, every credentials type (default, which
  * includes web identity, static, profile, env-variable, system-property, container, instance-profile, process,
- * custom, anonymous) and the {@code async-client.*} settings of the Netty client. The SDK's own retries are off:
+ * custom, anonymous) and the {@code async-client.*} settings of the Netty client. Its connections live on an event
+ * loop of their own ({@link SesEventLoop}) rather than the ones shared with the rest of the replica, unless
+ * {@code async-client.event-loop.override} asks for other ones. The SDK's own retries are off:
  * MailPulse decides what a throttle or an error means for the message.
  */
 @ApplicationScoped
@@ -39,8 +40,8 @@ public class SesClientProducer {
 
     @Produces
     @ApplicationScoped
-    SesV2AsyncClient sesV2(SesConfig config, @MainEventLoopGroup EventLoopGroup eventLoops) {
-        return build(config, () -> eventLoops);
+    SesV2AsyncClient sesV2(SesConfig config, SesEventLoop loop) {
+        return build(config, loop::group);
     }
 
     void close(@Disposes SesV2AsyncClient client) {
@@ -50,7 +51,7 @@ public class SesClientProducer {
     /**
      * The client for the default (unnamed) {@code quarkus.ses} client configuration.
      *
-     * @param eventLoops the event loops the Netty client shares unless {@code async-client.event-loop.override} is set
+     * @param eventLoops the event loops the Netty client uses unless {@code async-client.event-loop.override} is set
      */
     static SesV2AsyncClient build(SesConfig config, Supplier<EventLoopGroup> eventLoops) {
         AmazonClientConfig client = config.clients().get(ClientUtil.DEFAULT_CLIENT_NAME);

@@ -176,8 +176,9 @@ class ScaleBenchmark {
         try (SeparateSesSimulator ses = SeparateSesSimulator.start(s.rate() * s.sendSeconds() * 2)) {
             ses.quota(10_000_000, 10_000);
             for (int i = 0; i < s.replicas(); i++) {
-                replicas.add(AppInstance.start("scale-send-" + i, "-Dmailpulse.sending.enabled=true", "-Dmailpulse.sending.max-rate=" + s.rate(),
-                        "-Dmailpulse.reputation.enabled=false", "-Dquarkus.ses.endpoint-override=" + ses.endpoint()));
+                replicas.add(AppInstance.start("scale-send-" + i, AppInstance.Launch.options(AppInstance.PRODUCTION_INTERVALS).withOptions(
+                        "-Dmailpulse.sending.enabled=true", "-Dmailpulse.sending.max-rate=" + s.rate(), "-Dmailpulse.reputation.enabled=false",
+                        "-Dquarkus.ses.endpoint-override=" + ses.endpoint())));
             }
             for (AppInstance replica : replicas) {
                 replica.awaitReady(Duration.ofMinutes(3));

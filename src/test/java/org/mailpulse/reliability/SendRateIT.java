@@ -36,10 +36,10 @@ class SendRateIT {
     private static final int RATE = Scale.of(100, 150);
     private static final int RECIPIENTS = RATE * Scale.of(5, 63);
     /**
-     * Full scale measures replicas that have run for a while: a campaign of ten seconds' worth is sent first. The
-     * short run inside {@code ./mvnw verify} starts cold, on purpose.
+     * Full scale measures replicas that have run for a while: a campaign of ten seconds' worth per replica is sent
+     * first. The short run inside {@code ./mvnw verify} starts cold, on purpose.
      */
-    private static final int WARM_UP = RATE * Scale.of(0, 10);
+    private static final int WARM_UP_SECONDS = Scale.of(0, 10);
 
     @ParameterizedTest(name = "{0} replicas")
     @ValueSource(ints = {1, 2, 3})
@@ -49,18 +49,19 @@ class SendRateIT {
         SeparateSesSimulator ses = SeparateSesSimulator.start(2 * RECIPIENTS);
         try {
             ses.quota(10_000_000, 10_000);
-            String[] options = {"-Dmailpulse.sending.enabled=true", "-Dmailpulse.sending.max-rate=" + RATE, "-Dmailpulse.reputation.enabled=false",
-                    "-Dquarkus.ses.endpoint-override=" + ses.endpoint()};
+            AppInstance.Launch launch = AppInstance.Launch.options(AppInstance.PRODUCTION_INTERVALS).withOptions("-Dmailpulse.sending.enabled=true",
+                    "-Dmailpulse.sending.max-rate=" + RATE, "-Dmailpulse.reputation.enabled=false", "-Dquarkus.ses.endpoint-override=" + ses.endpoint());
             for (int i = 0; i < replicas; i++) {
-                instances.add(AppInstance.start("rate-" + replicas + "-" + i, options));
+                instances.add(AppInstance.start("rate-" + replicas + "-" + i, launch));
             }
             for (AppInstance instance : instances) {
                 instance.awaitReady(Duration.ofSeconds(180));
             }
-            if (WARM_UP > 0) {
-                String warmUp = campaign(WARM_UP);
+            int warmUpMails = RATE * WARM_UP_SECONDS * replicas;
+            if (warmUpMails > 0) {
+                String warmUp = campaign(warmUpMails);
                 given().post("/api/campaigns/{id}/queue", warmUp).then().statusCode(200);
-                await().atMost(Duration.ofSeconds(60L + 2L * WARM_UP / RATE)).pollInterval(Duration.ofMillis(500))
+                await().atMost(Duration.ofSeconds(60L + 2L * warmUpMails / RATE)).pollInterval(Duration.ofMillis(500))
                         .until(() -> "done".equals(given().get("/api/campaigns/{id}", warmUp).path("status")));
                 ses.clear();
                 ses.quota(10_000_000, 10_000);
@@ -78,12 +79,20 @@ class SendRateIT {
             int busiest = SendTimes.busiestSecond(times);
             assertThat(busiest).as("SendEmail calls of %d replicas in any one second", replicas).isLessThanOrEqualTo(RATE);
             double missed = 0;
+            double slots = 0;
+            double within5 = 0;
+            double within15 = 0;
             for (AppInstance instance : instances) {
                 missed += instance.metric("mailpulse_send_slots_missed_total");
+                slots += instance.metric("mailpulse_send_slot_lateness_seconds_count");
+                within5 += instance.metric("mailpulse_send_slot_lateness_seconds_bucket", "le=\"0.005\"");
+                within15 += instance.metric("mailpulse_send_slot_lateness_seconds_bucket", "le=\"0.015\"");
             }
             long span = times.stream().mapToLong(Long::longValue).max().orElseThrow() - times.stream().mapToLong(Long::longValue).min().orElseThrow();
-            Figures.print("send-rate", "%d replicas sharing %d mails/s: %,d mails in %.1f s at SES, %.1f %% of the rate, busiest second %d, %.0f slots missed"
-                    .formatted(replicas, RATE, RECIPIENTS, span / 1000.0, 100 * SendTimes.utilisation(times, RATE), busiest, missed));
+            Figures.print("send-rate", ("%d replicas sharing %d mails/s: %,d mails in %.1f s at SES, %.1f %% of the rate, busiest second %d, %.0f slots missed; "
+                    + "slot timers within 5 ms %.1f %%, within 15 ms %.1f %% (warm-up included)")
+                    .formatted(replicas, RATE, RECIPIENTS, span / 1000.0, 100 * SendTimes.utilisation(times, RATE), busiest, missed,
+                            100 * within5 / slots, 100 * within15 / slots));
         } finally {
             for (AppInstance instance : instances) {
                 instance.close();

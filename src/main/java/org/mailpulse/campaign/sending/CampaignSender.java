@@ -203,14 +203,15 @@ public class CampaignSender {
         return slots.await(slot).replaceWith(true)
                 // Nothing reached SES: hand the message back instead of leaving it for review.
                 .onFailure().recoverWithUni(failure -> (!unstarted.remove(message) ? Uni.createFrom().voidItem()
-                        : ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage())).replaceWith(false))
+                        : Uni.createFrom().voidItem().emitOn(onContext)
+                                .chain(() -> ledger.retryLater(message, Duration.ZERO, false, "not started: " + failure.getMessage()))).replaceWith(false))
                 .chain(inSlot -> inSlot ? composeAndCall(message, template, token, onContext) : Uni.createFrom().voidItem());
     }
 
     /**
-     * Composed in its slot, not when the claim arrives: composing a whole claim at once held the event loop for
-     * long enough (over 100 ms on a busy machine) that the calls of the claim before, written by that loop, reached
-     * SES in a burst after a silence.
+     * Runs on the SES client's event loop, in the message's slot: composed there, not when the claim arrives
+     * (composing a whole claim at once held the loop long enough that the calls before reached SES in a burst after
+     * a silence), and called from there. Database work goes back to the round's context.
      */
     private Uni<Void> composeAndCall(ClaimedMessage message, TemplateContent template, String token, Executor onContext) {
         final software.amazon.awssdk.services.sesv2.model.SendEmailRequest request;
@@ -221,7 +222,7 @@ public class CampaignSender {
                 return Uni.createFrom().voidItem();
             }
             count("failed");
-            return ledger.failed(message, "rendering failed: " + e.getMessage());
+            return Uni.createFrom().voidItem().emitOn(onContext).chain(() -> ledger.failed(message, "rendering failed: " + e.getMessage()));
         }
         return call(message, request, onContext);
     }
