@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * form one schedule in PostgreSQL ({@code send_rate_schedule}): a sender reserves as many consecutive slots as it
  * claimed messages, spaced (1 s + {@link #MARGIN}) / rate apart, so that rate + 1 consecutive slots span more than a
  * second by the margin whichever replicas they went to. Each call waits for its slot without blocking a thread, on
- * the SES client's own event loop ({@link SesEventLoop}), and goes on from there; one
+ * one of the SES client's own event loops ({@link SesEventLoops}, consecutive slots in turn), and goes on from there; one
  * that comes to its slot more than {@link #LATE_TOLERANCE} late (a timer fired late on a busy machine) takes a fresh
  * slot rather than going at once, so a late call never crowds the next slots. The margin less the tolerance covers
  * the jitter between the call's start and its arrival at SES, and the replicas' clock error.
@@ -45,7 +45,7 @@ public class SendRateLimiter {
 
     private final SendScheduleRepository schedule;
     private final QuotaGuard quota;
-    private final SesEventLoop sesLoop;
+    private final SesEventLoops sesLoops;
     private final DatabaseClock clock = new DatabaseClock();
     private final Counter missedSlots;
     private final Timer lateness;
@@ -54,10 +54,10 @@ public class SendRateLimiter {
     private long lastSlotMicros = Long.MIN_VALUE;
     private long lastSlotNanos;
 
-    public SendRateLimiter(SendScheduleRepository schedule, QuotaGuard quota, SesEventLoop sesLoop, MeterRegistry registry) {
+    public SendRateLimiter(SendScheduleRepository schedule, QuotaGuard quota, SesEventLoops sesLoops, MeterRegistry registry) {
         this.schedule = schedule;
         this.quota = quota;
-        this.sesLoop = sesLoop;
+        this.sesLoops = sesLoops;
         this.missedSlots = registry.counter("mailpulse.send.slots.missed");
         // How late the timers of the slots fire: on a starved machine they fire late, and past the tolerance a slot is lost.
         this.lateness = Timer.builder("mailpulse.send.slot.lateness").description("How late each send slot's timer fired")
@@ -161,7 +161,7 @@ public class SendRateLimiter {
         }
 
         /**
-         * Completes on the SES client's event loop when slot {@code index} (or, if that has passed, a fresh one) has
+         * Completes on one of the SES client's event loops when slot {@code index} (or, if that has passed, a fresh one) has
          * come and no throttling pause is on; fails with {@link QuotaUsedUpException} if a fresh one was needed and
          * the quota has none left.
          */
@@ -172,9 +172,9 @@ public class SendRateLimiter {
                 long waitMillis = waitMillis(due, System.nanoTime());
                 Runnable fire = () -> emitter.complete(null);
                 if (waitMillis <= 0) {
-                    sesLoop.loop().execute(fire);
+                    sesLoops.loop(index).execute(fire);
                 } else {
-                    sesLoop.loop().schedule(fire, waitMillis, TimeUnit.MILLISECONDS);
+                    sesLoops.loop(index).schedule(fire, waitMillis, TimeUnit.MILLISECONDS);
                 }
             });
             // Checked when the timer has fired, right before the call: a busy machine fires timers late too.

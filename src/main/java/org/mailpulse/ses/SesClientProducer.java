@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  * means for the v1 client: region, endpoint override, API call timeouts, every credentials type (default, which
  * includes web identity, static, profile, env-variable, system-property, container, instance-profile, process,
  * custom, anonymous) and the {@code async-client.*} settings of the Netty client. Its connections live on an event
- * loop of their own ({@link SesEventLoop}) rather than the ones shared with the rest of the replica, unless
- * {@code async-client.event-loop.override} asks for other ones. The SDK's own retries are off:
+ * loop of their own ({@link SesEventLoops}) rather than the ones shared with the rest of the replica, unless
+ * {@code async-client.event-loop.override} asks for other ones; {@link SesMailer} builds one more such client for
+ * each further loop. The SDK's own retries are off:
  * MailPulse decides what a throttle or an error means for the message.
  */
 @ApplicationScoped
@@ -40,8 +41,8 @@ public class SesClientProducer {
 
     @Produces
     @ApplicationScoped
-    SesV2AsyncClient sesV2(SesConfig config, SesEventLoop loop) {
-        return build(config, loop::group);
+    SesV2AsyncClient sesV2(SesConfig config, SesEventLoops loops) {
+        return build(config, () -> loops.group(0));
     }
 
     void close(@Disposes SesV2AsyncClient client) {
