@@ -11,6 +11,7 @@ import io.quarkus.runtime.RuntimeValue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.SesV2AsyncClientBuilder;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -29,8 +32,7 @@ import java.util.function.Supplier;
  * includes web identity, static, profile, env-variable, system-property, container, instance-profile, process,
  * custom, anonymous) and the {@code async-client.*} settings of the Netty client. Its connections live on an event
  * loop of their own ({@link SesEventLoops}) rather than the ones shared with the rest of the replica, unless
- * {@code async-client.event-loop.override} asks for other ones; {@link SesMailer} builds one more such client for
- * each further loop. The SDK's own retries are off:
+ * {@code async-client.event-loop.override} asks for other ones: one client per loop ({@link SesClients}). The SDK's own retries are off:
  * MailPulse decides what a throttle or an error means for the message.
  */
 @ApplicationScoped
@@ -39,14 +41,27 @@ public class SesClientProducer {
     static final String CONFIG_ROOT = "quarkus.ses";
     static final Duration DEFAULT_API_CALL_TIMEOUT = Duration.ofSeconds(30);
 
+    /** A client for each SES event loop, its connections on that loop. */
     @Produces
-    @ApplicationScoped
-    SesV2AsyncClient sesV2(SesConfig config, SesEventLoops loops) {
-        return build(config, () -> loops.group(0));
+    @Singleton
+    SesClients clients(SesConfig config, SesEventLoops loops) {
+        List<SesV2AsyncClient> clients = new ArrayList<>();
+        for (int i = 0; i < loops.size(); i++) {
+            int loop = i;
+            clients.add(build(config, () -> loops.group(loop)));
+        }
+        return new SesClients(clients, loops);
     }
 
-    void close(@Disposes SesV2AsyncClient client) {
-        client.close();
+    void close(@Disposes SesClients clients) {
+        clients.all().forEach(SesV2AsyncClient::close);
+    }
+
+    /** The client of every SES call but SendEmail (closed with the others). */
+    @Produces
+    @ApplicationScoped
+    SesV2AsyncClient sesV2(SesClients clients) {
+        return clients.first();
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The SES client's own event loops, one thread each and one per core ({@code mailpulse-ses-N}): the send slots'
  * timers fire there, and each message is composed there and its call written and read there. Each loop has an SES
- * client of its own ({@link SesMailer}), so the thread whose timer fired is the one that writes the call: nothing
+ * client of its own ({@link SesClients}), so the thread whose timer fired is the one that writes the call: nothing
  * queues between the lateness check and the write. Nothing else the replica does runs on them.
  * <p>
  * On the event loops the replica shares with the database client and the API, three replicas on two cores fired

@@ -1,8 +1,6 @@
 package org.mailpulse.ses;
 
-import io.quarkiverse.amazon.ses.runtime.SesConfig;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -11,38 +9,25 @@ import software.amazon.awssdk.services.sesv2.SesV2AsyncClient;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
 import java.net.ConnectException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One SendEmail call, its failure classified into a {@link SendOutcome}; never fails itself. There is one client per
- * SES event loop ({@link SesEventLoops}; the first is the one other SES calls use): a call made on one of those loops
- * goes out through that loop's own connections, without leaving the thread.
+ * One SendEmail call, its failure classified into a {@link SendOutcome}; never fails itself. A call made on one of
+ * the SES event loops goes out through that loop's own client ({@link SesClients#onCurrentLoop()}), without leaving
+ * the thread.
  */
 @ApplicationScoped
 public class SesMailer {
 
-    private final SesEventLoops loops;
-    private final List<SesV2AsyncClient> clients = new ArrayList<>();
+    private final SesClients clients;
 
-    public SesMailer(SesV2AsyncClient first, SesConfig config, SesEventLoops loops) {
-        this.loops = loops;
-        clients.add(first);
-        for (int i = 1; i < loops.size(); i++) {
-            int loop = i;
-            clients.add(SesClientProducer.build(config, () -> loops.group(loop)));
-        }
-    }
-
-    @PreDestroy
-    void close() {
-        clients.subList(1, clients.size()).forEach(SesV2AsyncClient::close);
+    public SesMailer(SesClients clients) {
+        this.clients = clients;
     }
 
     public Uni<SendOutcome> send(SendEmailRequest request) {
-        SesV2AsyncClient ses = clients.get(loops.current());
+        SesV2AsyncClient ses = clients.onCurrentLoop();
         return Uni.createFrom().completionStage(() -> ses.sendEmail(request))
                 .<SendOutcome>map(response -> new SendOutcome.Sent(response.messageId()))
                 .onFailure().recoverWithItem(SesMailer::classify);
